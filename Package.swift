@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+// chaos-test: finds where a Python web app breaks under failure and proposes reviewable fixes.
+// One library target per pipeline stage; dependencies point one way (see shared STYLE.md).
+import PackageDescription
+
+let package = Package(
+    name: "chaos-test",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chaos-test", targets: ["chaos-test"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // The JSON files that pass between stages (CONTRACTS.md in code).
+        .target(name: "Artifacts"),
+        // Python tokens and structure; knows nothing about web frameworks.
+        .target(name: "PythonSource"),
+        // libxml2 as a system library (pkg-config libxml-2.0).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .executableTarget(
+            name: "chaos-test",
+            dependencies: [
+                "Artifacts",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
+        .testTarget(
+            name: "PythonSourceTests", dependencies: ["PythonSource"],
+            resources: [.copy("Resources")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

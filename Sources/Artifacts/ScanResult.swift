@@ -1,0 +1,161 @@
+/// `scan.json`: what the scanner found in an app's source (CONTRACTS.md, "scan.json").
+///
+/// Every later stage reads the app through this value: inject places hooks at its routes and
+/// dependency calls, load builds plans from its routes, analyze maps failures onto it.
+public struct ScanResult: Codable, Sendable, Equatable {
+    public static let schemaVersion = 1
+
+    public var schema: Int
+    public var apps: [AppObject]
+    public var routes: [Route]
+    public var dependencies: [DependencyCall]
+    public var diagnostics: [Diagnostic]
+
+    public init(
+        apps: [AppObject] = [], routes: [Route] = [], dependencies: [DependencyCall] = [],
+        diagnostics: [Diagnostic] = []
+    ) {
+        self.schema = Self.schemaVersion
+        self.apps = apps
+        self.routes = routes
+        self.dependencies = dependencies
+        self.diagnostics = diagnostics
+    }
+}
+
+/// An application object such as `app.main:app` or the factory `app:create_app()`.
+public struct AppObject: Codable, Sendable, Equatable, Hashable {
+    /// `module:attr`, with `()` appended for a factory.
+    public var id: String
+    public var framework: Framework
+    public var file: String
+    public var line: Int
+    public var factory: Bool
+
+    public init(id: String, framework: Framework, file: String, line: Int, factory: Bool) {
+        self.id = id
+        self.framework = framework
+        self.file = file
+        self.line = line
+        self.factory = factory
+    }
+}
+
+public enum Framework: String, Codable, Sendable, CaseIterable, Comparable {
+    case fastapi, starlette, flask, django
+
+    public static func < (lhs: Framework, rhs: Framework) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One route handler: methods, full path and where its `def` (or `class`) stands.
+public struct Route: Codable, Sendable, Equatable, Hashable {
+    /// The `id` of the app object that serves this route.
+    public var app: String
+    /// Upper-case HTTP methods, sorted; `["ANY"]` for a view that accepts every method.
+    public var methods: [String]
+    /// The full path with router prefixes, parameters written `{name}`.
+    public var path: String
+    /// The full path in the framework's own spelling (`<int:id>`, `(?P<id>\d+)`).
+    public var rawPath: String
+    public var function: String
+    public var qualname: String
+    /// Relative to the app root, `/` separators.
+    public var file: String
+    /// 1-based line of the `def` (of `async` for `async def`, of `class` for a class view).
+    public var line: Int
+    public var isAsync: Bool
+    public var framework: Framework
+
+    enum CodingKeys: String, CodingKey {
+        case app, methods, path, function, qualname, file, line, framework
+        case rawPath = "raw_path"
+        case isAsync = "async"
+    }
+
+    public init(
+        app: String, methods: [String], path: String, rawPath: String, function: String,
+        qualname: String, file: String, line: Int, isAsync: Bool, framework: Framework
+    ) {
+        self.app = app
+        self.methods = methods
+        self.path = path
+        self.rawPath = rawPath
+        self.function = function
+        self.qualname = qualname
+        self.file = file
+        self.line = line
+        self.isAsync = isAsync
+        self.framework = framework
+    }
+
+    /// The endpoint keys (`"<METHOD> <path>"`) this route serves, one per method.
+    public var endpointKeys: [String] { methods.map { "\($0) \(path)" } }
+}
+
+/// What kind of thing a dependency call talks to.
+public enum DependencyKind: String, Codable, Sendable, CaseIterable {
+    case http, database, cache, queue, filesystem, subprocess, sleep
+}
+
+/// One outbound call that can fail or stall: an HTTP request, a query, a sleep, a file open.
+public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
+    public var kind: DependencyKind
+    /// The library as imported: `httpx`, `requests`, `sqlite3`, `redis.asyncio`, `builtins`...
+    public var library: String
+    /// The callee as written in the source, e.g. `client.get` or `httpx.AsyncClient`.
+    public var callee: String
+    public var file: String
+    public var line: Int
+    /// 1-based, in characters.
+    public var column: Int
+    public var function: String
+    public var qualname: String
+    public var isAsync: Bool
+    /// Endpoint keys of the routes that reach this call through calls inside the app.
+    public var routes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case kind, library, callee, file, line, column, function, qualname, routes
+        case isAsync = "async"
+    }
+
+    public init(
+        kind: DependencyKind, library: String, callee: String, file: String, line: Int,
+        column: Int, function: String, qualname: String, isAsync: Bool, routes: [String]
+    ) {
+        self.kind = kind
+        self.library = library
+        self.callee = callee
+        self.file = file
+        self.line = line
+        self.column = column
+        self.function = function
+        self.qualname = qualname
+        self.isAsync = isAsync
+        self.routes = routes
+    }
+}
+
+/// A problem found in the user's input, with where it is and what to do.
+public struct Diagnostic: Codable, Sendable, Equatable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Codable, Sendable { case error, warning, note }
+
+    public var severity: Severity
+    public var file: String
+    public var line: Int
+    /// 1-based, in characters; 0 when the problem concerns the whole file.
+    public var column: Int
+    public var message: String
+
+    public init(severity: Severity, file: String, line: Int, column: Int, message: String) {
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        "\(file):\(line):\(column): \(severity.rawValue): \(message)"
+    }
+}
