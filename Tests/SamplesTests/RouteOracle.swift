@@ -13,6 +13,18 @@ enum RouteOracle {
         /// The endpoint key of CONTRACTS.md, one per method.
         var summary: String { "\(methods.joined(separator: ",")) \(path) \(function) \(file)" }
         var description: String { "\(summary):\(line)" }
+
+        /// Nil when `line` of `file` under `root` is the handler's `def` / `async def` (or its
+        /// `class`, for a class-based view), else what that line is instead.
+        func defLineProblem(root: URL) -> String? {
+            let source = try? String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            let lines = source?.components(separatedBy: "\n") ?? []
+            let text = line >= 1 && line <= lines.count ? lines[line - 1] : ""
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let heads = ["def \(function)(", "async def \(function)(", "class \(function)(", "class \(function):"]
+            if heads.contains(where: trimmed.hasPrefix) { return nil }
+            return "\(file):\(line) is '\(text)', not the def of \(function)"
+        }
     }
 
     static func routes(python: String, root: URL, app: String) throws -> [Route] {

@@ -205,13 +205,7 @@ import Testing
     /// Each route's line must be its handler's `def` (or `async def`) line, never a decorator.
     private func expectDefLines(_ routes: [RouteOracle.Route], root: URL) throws {
         for route in routes {
-            let source = try String(contentsOf: root.appendingPathComponent(route.file), encoding: .utf8)
-            let lines = source.components(separatedBy: "\n")
-            let text = route.line >= 1 && route.line <= lines.count ? lines[route.line - 1] : ""
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            #expect(
-                trimmed.hasPrefix("def \(route.function)(") || trimmed.hasPrefix("async def \(route.function)("),
-                "\(route.file):\(route.line) is '\(text)', not the def of \(route.function)")
+            if let problem = route.defLineProblem(root: root) { Issue.record("\(problem)") }
         }
     }
 }

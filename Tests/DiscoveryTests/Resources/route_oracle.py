@@ -46,6 +46,7 @@ def _no_network(*args, **kwargs):
 
 
 def _isolate(scratch: str) -> None:
+    sys.dont_write_bytecode = True
     for name, value in ENV_DEFAULTS.items():
         os.environ[name] = value
     os.environ["DATABASE_PATH"] = os.path.join(scratch, "oracle.db")
