@@ -41,8 +41,10 @@ public struct SourceText: Sendable {
             decoded = Array(body)
             if let bad = Self.firstInvalidUTF8(decoded) {
                 let line = decoded[..<bad].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+                let lineStart = decoded[..<bad].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+                let column = decoded[lineStart..<bad].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                 throw SourceDecodingError(
-                    line: line,
+                    line: line, column: column,
                     message: "invalid UTF-8 byte 0x\(String(decoded[bad], radix: 16, uppercase: true)) "
                         + "(the file has no coding cookie, so Python reads it as UTF-8; "
                         + "save it as UTF-8 or declare its encoding with '# -*- coding: ... -*-')"
@@ -291,10 +293,13 @@ public struct SourceText: Sendable {
 /// A file that cannot be decoded as Python source.
 public struct SourceDecodingError: Error, Sendable, Equatable {
     public var line: Int
+    /// 1-based column in characters of the first bad byte; 1 when the problem is the whole line.
+    public var column: Int
     public var message: String
 
-    public init(line: Int, message: String) {
+    public init(line: Int, column: Int = 1, message: String) {
         self.line = line
+        self.column = column
         self.message = message
     }
 }
