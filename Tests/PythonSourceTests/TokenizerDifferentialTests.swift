@@ -120,8 +120,18 @@ import Testing
         return firstDifference
     }
 
+    /// For each line, whether it is pure ASCII (byte columns are then character columns).
     private static func asciiLines(_ source: SourceText) -> [Bool] {
-        (1...source.lineCount).map { line in source.bytes[source.lineRange(line)].allSatisfy { $0 < 0x80 } }
+        var flags = [Bool](repeating: true, count: source.lineCount)
+        source.bytes.withUnsafeBufferPointer { bytes in
+            var line = 0
+            let starts = source.lineStarts
+            for index in 0..<bytes.count where bytes[index] >= 0x80 {
+                while line + 1 < starts.count, starts[line + 1] <= index { line += 1 }
+                flags[line] = false
+            }
+        }
+        return flags
     }
 }
 
@@ -167,7 +177,8 @@ private struct OracleToken {
     }
 }
 
-/// Buffered reads from the oracle's stdout.
+/// Buffered reads from the oracle's stdout. Parsing works on raw bytes: a debug build would
+/// otherwise spend most of the test in String and generic collection code.
 private final class OracleReader {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
@@ -186,40 +197,67 @@ private final class OracleReader {
         return true
     }
 
-    /// The next line without its `\n`, or nil at end of stream.
-    func line() throws -> String? {
-        var scanned = position
+    /// The offset of the next `\n` at or after `position`, reading more output as needed.
+    private func nextNewline() throws -> Int? {
         while true {
-            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-                let text = String(decoding: buffer[position..<newline], as: UTF8.self)
-                position = newline + 1
-                return text
+            let found = buffer.withUnsafeBufferPointer { pointer -> Int? in
+                guard position < pointer.count, let base = pointer.baseAddress,
+                    let hit = memchr(base + position, 0x0A, pointer.count - position)
+                else { return nil }
+                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             }
-            scanned = buffer.count - position
+            if let found { return found }
             guard try fill() else { return nil }
         }
     }
 
-    func bytes(_ count: Int) throws -> [UInt8] {
-        while buffer.count - position < count {
-            guard try fill() else { throw OracleError(message: "tokenize_oracle.py output ended inside a token") }
-        }
-        let result = Array(buffer[position..<position + count])
-        position += count
-        return result
+    /// The next line without its `\n`, or nil at end of stream.
+    func line() throws -> String? {
+        guard let newline = try nextNewline() else { return nil }
+        let text = String(decoding: buffer[position..<newline], as: UTF8.self)
+        position = newline + 1
+        return text
     }
 
     func token() throws -> OracleToken {
-        guard let header = try line() else { throw OracleError(message: "tokenize_oracle.py output ended early") }
-        let fields = header.split(separator: " ")
-        guard fields.count == 6, let startLine = Int(fields[1]), let startColumn = Int(fields[2]),
-            let endLine = Int(fields[3]), let endColumn = Int(fields[4]), let length = Int(fields[5])
-        else { throw OracleError(message: "bad token line from tokenize_oracle.py: '\(header)'") }
-        let text = try bytes(length)
-        _ = try bytes(1)  // the `\n` after the text
+        guard let newline = try nextNewline() else { throw OracleError(message: "tokenize_oracle.py ended early") }
+        var kindEnd = position
+        var numbers = (0, 0, 0, 0, 0, 0)
+        let parsed = buffer.withUnsafeBufferPointer { pointer -> Bool in
+            while kindEnd < newline, pointer[kindEnd] != 0x20 { kindEnd += 1 }
+            var index = kindEnd
+            var values: [Int] = []
+            values.reserveCapacity(5)
+            while index < newline {
+                index += 1  // the space
+                var value = 0
+                let digitsStart = index
+                while index < newline, pointer[index] != 0x20 {
+                    value = value * 10 + Int(pointer[index] &- 0x30)
+                    index += 1
+                }
+                if index == digitsStart { return false }
+                values.append(value)
+            }
+            guard values.count == 5 else { return false }
+            numbers = (values[0], values[1], values[2], values[3], values[4], 0)
+            return true
+        }
+        guard parsed else {
+            let header = String(decoding: buffer[position..<newline], as: UTF8.self)
+            throw OracleError(message: "bad token line from tokenize_oracle.py: '\(header)'")
+        }
+        let kind = String(decoding: buffer[position..<kindEnd], as: UTF8.self)
+        position = newline + 1
+        let length = numbers.4
+        while buffer.count - position < length + 1 {
+            guard try fill() else { throw OracleError(message: "tokenize_oracle.py ended inside a token") }
+        }
+        let text = Array(buffer[position..<position + length])
+        position += length + 1  // the text and its `\n`
         return OracleToken(
-            kind: String(fields[0]), startLine: startLine, startColumn: startColumn, endLine: endLine,
-            endColumn: endColumn, text: text)
+            kind: kind, startLine: numbers.0, startColumn: numbers.1, endLine: numbers.2, endColumn: numbers.3,
+            text: text)
     }
 }
 
