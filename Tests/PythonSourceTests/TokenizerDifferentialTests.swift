@@ -102,8 +102,9 @@ import Testing
                 ? expected.text == Array(tokenizeEncodingName(source).utf8)
                 : expected.text.withUnsafeBufferPointer { lhs in
                     source.bytes.withUnsafeBufferPointer { rhs in
-                        lhs.count == token.range.count
-                            && (lhs.isEmpty || memcmp(lhs.baseAddress!, rhs.baseAddress! + token.range.lowerBound, lhs.count) == 0)
+                        guard lhs.count == token.range.count else { return false }
+                        guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return lhs.isEmpty }
+                        return memcmp(left, right + token.range.lowerBound, lhs.count) == 0
                     }
                 }
             if token.kind.pythonName != expected.kind || !textMatches || token.start.line != expected.startLine
@@ -111,7 +112,8 @@ import Testing
                 || column(token.end) != expected.endColumn
             {
                 let swiftSide = renderTokens(source, [token])[0]
-                firstDifference = "\(file): token \(index) differs:\n  Tokenizer: \(swiftSide)\n  tokenize:  \(expected.rendered)"
+                firstDifference =
+                    "\(file): token \(index) differs:\n  Tokenizer: \(swiftSide)\n  tokenize:  \(expected.rendered)"
             }
         }
         if firstDifference == nil, tokens.count != expectedCount {
@@ -173,7 +175,8 @@ private struct OracleToken {
     var text: [UInt8]
 
     var rendered: String {
-        "\(kind) '\(escaped(String(decoding: text, as: UTF8.self)))' \(startLine):\(startColumn)-\(endLine):\(endColumn)"
+        let text = escaped(String(decoding: text, as: UTF8.self))
+        return "\(kind) '\(text)' \(startLine):\(startColumn)-\(endLine):\(endColumn)"
     }
 }
 
