@@ -3,19 +3,58 @@ import Testing
 
 @testable import PythonSource
 
-/// Compares `Tokenizer` with CPython's own `tokenize` on every `.py` file of the machine's stdlib.
-/// `Resources/tokenize_oracle.py` streams CPython's tokens file by file; each file is compared as
-/// it arrives, so the whole dump (hundreds of MB) never exists in memory or on disk.
+/// Compares `Tokenizer` with CPython's own `tokenize` on every `.py` file of the machine's stdlib,
+/// and on mutated stdlib snippets that reach the error paths (ERRORTOKEN, EOF inside a string or
+/// bracket, bad dedents) the stdlib never takes. `Resources/tokenize_oracle.py` streams CPython's
+/// tokens file by file; each file is compared as it arrives, so the whole dump (hundreds of MB)
+/// never exists in memory or on disk.
 @Suite struct TokenizerDifferentialTests {
     @Test func agreesWithCPythonTokenizeOnTheWholeStdlib() throws {
-        let stdlib = try pythonOutput(["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
-        let files = stdlibPythonFiles(under: stdlib)
-        #expect(files.count > 1000, "expected the CPython stdlib under \(stdlib)")
+        let files = try stdlibPythonFiles()
+        #expect(files.count > 1000, "expected the CPython stdlib (python3's sysconfig stdlib path)")
+        let summary = try runDifferential(on: files)
+        for failure in summary.failures.prefix(20) { Issue.record(Comment(rawValue: failure)) }
+        print(
+            "tokenizer differential: \(summary.agreed) files agree, \(summary.failures.count) differ, "
+                + "\(summary.rejected) rejected by tokenize (\(summary.rejectedBySwiftToo) also by Tokenizer), "
+                + "\(summary.tokens) tokens")
+        #expect(summary.failures.isEmpty)
+        #expect(summary.agreed + summary.rejected == files.count)
+    }
 
+    @Test func agreesWithCPythonTokenizeOnMutatedSnippets() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tokenizer-mutations-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let snippets = try MutatedSnippets.write(count: 2500, from: try stdlibPythonFiles(), into: directory)
+        #expect(snippets.count > 1500)
+
+        let summary = try runDifferential(on: snippets, requireSameRejection: true)
+        for failure in summary.failures.prefix(20) { Issue.record(Comment(rawValue: failure)) }
+        print(
+            "tokenizer mutations: \(summary.agreed) snippets agree, \(summary.failures.count) differ, "
+                + "\(summary.rejected) rejected by tokenize (\(summary.rejectedBySwiftToo) also by Tokenizer "
+                + "at the same line), \(summary.tokens) tokens")
+        #expect(summary.failures.isEmpty)
+        #expect(summary.rejected > 100 && summary.agreed > 500, "the mutations should reach both outcomes")
+    }
+
+    struct Summary {
+        var agreed = 0
+        var rejected = 0
+        var rejectedBySwiftToo = 0
+        var tokens = 0
+        var failures: [String] = []
+    }
+
+    /// Streams the oracle's tokens for `files` and compares each file with `Tokenizer`. With
+    /// `requireSameRejection`, a file tokenize rejects must make `Tokenizer` throw for the same line.
+    private func runDifferential(on files: [String], requireSameRejection: Bool = false) throws -> Summary {
         let oracle = try #require(
             Bundle.module.url(forResource: "tokenize_oracle", withExtension: "py", subdirectory: "Resources"))
         let listFile = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tokenizer-differential-\(ProcessInfo.processInfo.processIdentifier).txt")
+            .appendingPathComponent("tokenizer-differential-\(ProcessInfo.processInfo.processIdentifier)-\(files.count).txt")
         try files.joined(separator: "\n").write(to: listFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: listFile) }
 
@@ -31,15 +70,11 @@ import Testing
         }
         let reader = OracleReader(pipe.fileHandleForReading)
 
-        var agreed = 0
-        var rejected = 0
-        var rejectedBySwiftToo = 0
-        var tokenCount = 0
-        var failures: [String] = []
+        var summary = Summary()
         for file in files {
             guard let header = try reader.line() else {
-                Issue.record("tokenize_oracle.py stopped before \(file)")
-                return
+                summary.failures.append("tokenize_oracle.py stopped before \(file)")
+                return summary
             }
             let raw = [UInt8](FileManager.default.contents(atPath: file) ?? Data())
             let swiftResult = Result { () throws -> (SourceText, [Token]) in
@@ -47,25 +82,32 @@ import Testing
                 return (source, try Tokenizer.tokenize(source))
             }
             if header.hasPrefix("R ") {
-                rejected += 1
-                if case .failure = swiftResult { rejectedBySwiftToo += 1 }
+                summary.rejected += 1
+                // `R <line> <type>: <message>`
+                let expectedLine = header.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+                switch swiftResult {
+                case .failure(let error as TokenizeError) where !requireSameRejection || error.line == expectedLine:
+                    summary.rejectedBySwiftToo += 1
+                case .failure where !requireSameRejection:
+                    summary.rejectedBySwiftToo += 1
+                case .failure(let error):
+                    summary.failures.append("\(file): tokenize says '\(header)', Tokenizer throws \(error)")
+                case .success:
+                    if requireSameRejection {
+                        summary.failures.append("\(file): tokenize says '\(header)', Tokenizer accepts it")
+                    }
+                }
                 continue
             }
             let expectedCount = try #require(Int(header.dropFirst(2)), "bad oracle header '\(header)'")
-            let comparison = try compare(file: file, swift: swiftResult, expectedCount: expectedCount, reader)
-            tokenCount += expectedCount
-            if let failure = comparison {
-                failures.append(failure)
+            summary.tokens += expectedCount
+            if let failure = try compare(file: file, swift: swiftResult, expectedCount: expectedCount, reader) {
+                summary.failures.append(failure)
             } else {
-                agreed += 1
+                summary.agreed += 1
             }
         }
-        for failure in failures.prefix(20) { Issue.record(Comment(rawValue: failure)) }
-        print(
-            "tokenizer differential: \(agreed) files agree, \(failures.count) differ, "
-                + "\(rejected) rejected by tokenize (\(rejectedBySwiftToo) also by Tokenizer), \(tokenCount) tokens")
-        #expect(failures.isEmpty)
-        #expect(agreed + rejected == files.count)
+        return summary
     }
 
     /// Reads one file's tokens from the oracle (always all of them, to stay in step) and returns
@@ -137,8 +179,9 @@ import Testing
     }
 }
 
-/// Every `.py` file under the stdlib, test folders included, `site-packages` excluded; sorted.
-private func stdlibPythonFiles(under root: String) -> [String] {
+/// Every `.py` file under python3's stdlib, test folders included, `site-packages` excluded; sorted.
+private func stdlibPythonFiles() throws -> [String] {
+    let root = try pythonOutput(["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
     let rootURL = URL(fileURLWithPath: root)
     guard let walker = FileManager.default.enumerator(at: rootURL, includingPropertiesForKeys: [.isDirectoryKey])
     else { return [] }
