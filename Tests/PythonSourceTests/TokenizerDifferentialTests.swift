@@ -53,8 +53,8 @@ import Testing
     private func runDifferential(on files: [String], requireSameRejection: Bool = false) throws -> Summary {
         let oracle = try #require(
             Bundle.module.url(forResource: "tokenize_oracle", withExtension: "py", subdirectory: "Resources"))
-        let listFile = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tokenizer-differential-\(ProcessInfo.processInfo.processIdentifier)-\(files.count).txt")
+        let listName = "tokenizer-differential-\(ProcessInfo.processInfo.processIdentifier)-\(files.count).txt"
+        let listFile = FileManager.default.temporaryDirectory.appendingPathComponent(listName)
         try files.joined(separator: "\n").write(to: listFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: listFile) }
 
