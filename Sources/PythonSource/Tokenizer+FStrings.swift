@@ -165,8 +165,9 @@ extension Tokenizer.Scanner {
         var index = quoteIndex
         while index > lowerBound, quoteIndex - index < 2 {
             let letter = bytes[index - 1] | 0x20
-            guard letter == UInt8(ascii: "f") || letter == UInt8(ascii: "r") || letter == UInt8(ascii: "b")
-                || letter == UInt8(ascii: "u")
+            guard
+                letter == UInt8(ascii: "f") || letter == UInt8(ascii: "r") || letter == UInt8(ascii: "b")
+                    || letter == UInt8(ascii: "u")
             else { break }
             index -= 1
         }

@@ -130,7 +130,8 @@ import Testing
             let expected = try reader.token()
             guard firstDifference == nil, let source else { continue }
             guard index < tokens.count else {
-                firstDifference = "\(file): Tokenizer ends after \(tokens.count) tokens; tokenize goes on with "
+                firstDifference =
+                    "\(file): Tokenizer ends after \(tokens.count) tokens; tokenize goes on with "
                     + expected.rendered
                 continue
             }
