@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "SamplesTests", path: "Tests/SamplesTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "DiscoveryTests", dependencies: ["Discovery", "Artifacts", "PythonSource"],
-            resources: [.copy("Resources")]
+            exclude: ["Golden"], resources: [.copy("Resources")]
         ),
     ],
     swiftLanguageModes: [.v6]
