@@ -108,12 +108,16 @@ func runLoad(
             target: server.url, plan: plan, shape: .closed(concurrency: 3), requests: 30, directory: directory)
         #expect(results.records.count == 30)
         #expect(results.records.filter { $0.step == "trip/book" }.allSatisfy { $0.status == 201 })
-        #expect(results.records.filter { $0.step == "trip/confirm" }.count == 10)
+        #expect(results.records.allSatisfy { $0.error == nil && (200..<300).contains($0.status ?? 0) })
+        // 30 requests are exactly 10 flows of 3 steps only if no flow is cut off by the request
+        // count; with 3 virtual users, up to 2 flows can be left unfinished at the end.
+        let confirmed = results.records.filter { $0.step == "trip/confirm" }.count
+        #expect((8...10).contains(confirmed))
         #expect(results.records.contains { $0.endpoint == "POST /api/bookings/{booking}/confirm" })
         // The confirm paths carry the booking ids the book step returned.
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
         let confirms = lines.filter { $0.hasSuffix("/confirm") }
-        #expect(confirms.count == 10)
+        #expect(confirms.count == confirmed)
         #expect(confirms.allSatisfy { $0.range(of: #"/api/bookings/\d+/confirm$"#, options: .regularExpression) != nil })
     }
 
