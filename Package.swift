@@ -44,6 +44,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Figures for issue 4: chaos-test load vs wrk, and the recorder's memory on a million records.
+        .executableTarget(
+            name: "load-benchmark",
+            dependencies: [
+                "Artifacts", "LoadGen",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/load-benchmark"
+        ),
         .testTarget(
             name: "LoadGenTests", dependencies: ["LoadGen", "Artifacts"],
             resources: [.copy("Resources")]
