@@ -67,7 +67,14 @@ struct MemoryChild: ParsableCommand {
             recorder.beginPhase("baseline")
             for index in 0..<records { recorder.record(record(index, &generator)) }
             recorder.endPhase("baseline")
+            let recorded = Date()
             try recorder.finish(meta: meta, to: out)
+            let finished = Date()
+            defer {
+                FileHandle.standardError.write(Data(String(
+                    format: "record %.2f s, assemble %.2f s, read back %.2f s\n", recorded.timeIntervalSince(start),
+                    finished.timeIntervalSince(recorded), Date().timeIntervalSince(finished)).utf8))
+            }
             let reader = LoadResultsReader(url: out)
             let header = try reader.header()
             var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)

@@ -226,18 +226,40 @@ final class JSONByteStream {
         case UInt8(ascii: "\""):
             try scanString(into: &out, capture: capture)
         case UInt8(ascii: "{"), UInt8(ascii: "["):
+            // One pass over the buffer per chunk: this loop sees every byte of every record.
             var depth = 0
-            repeat {
-                guard let byte = try peek() else { throw fail("unexpected end of file inside a value") }
-                if byte == UInt8(ascii: "\"") {
-                    try scanString(into: &out, capture: capture)
-                    continue
+            var inString = false
+            var escaped = false
+            while true {
+                if index == buffer.count, try peek() == nil { throw fail("unexpected end of file inside a value") }
+                let (end, complete) = buffer.withUnsafeBufferPointer { bytes -> (Int, Bool) in
+                    var position = index
+                    while position < bytes.count {
+                        let byte = bytes[position]
+                        position += 1
+                        if inString {
+                            if escaped {
+                                escaped = false
+                            } else if byte == 0x5C {
+                                escaped = true
+                            } else if byte == 0x22 {
+                                inString = false
+                            }
+                        } else if byte == 0x22 {
+                            inString = true
+                        } else if byte == 0x7B || byte == 0x5B {
+                            depth += 1
+                        } else if byte == 0x7D || byte == 0x5D {
+                            depth -= 1
+                            if depth == 0 { return (position, true) }
+                        }
+                    }
+                    return (position, false)
                 }
-                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
-                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { depth -= 1 }
-                if capture { out.append(byte) }
-                index += 1
-            } while depth > 0
+                if capture { out.append(contentsOf: buffer[index..<end]) }
+                index = end
+                if complete { return }
+            }
         default:
             // A number, true, false or null: it ends at a delimiter.
             while let byte = try peek() {

@@ -26,7 +26,6 @@ public final class LoadRecorder: Sendable {
         var buffer: [UInt8] = []
         var phases: [LoadPhase] = []
         var accumulators: [String: [String: Accumulator]] = [:]
-        var phaseOrder: [String] = []
         var writeError: String?
     }
 
@@ -46,10 +45,7 @@ public final class LoadRecorder: Sendable {
     public func beginPhase(_ name: String, settings: JSONValue = .null, startUnixNs: Int = WallClock.nowUnixNs()) {
         state.withLock { state in
             state.phases.append(LoadPhase(name: name, startUnixNs: startUnixNs, endUnixNs: startUnixNs, settings: settings))
-            if state.accumulators[name] == nil {
-                state.accumulators[name] = [:]
-                state.phaseOrder.append(name)
-            }
+            if state.accumulators[name] == nil { state.accumulators[name] = [:] }
         }
     }
 
@@ -70,11 +66,10 @@ public final class LoadRecorder: Sendable {
         line.append(0x0A)
         state.withLock { state in
             state.buffer.append(contentsOf: line)
-            var phase = state.accumulators[record.phase] ?? [:]
-            if phase.isEmpty { state.phaseOrder.append(record.phase) }
-            phase[record.endpoint, default: Accumulator()].add(record)
-            phase[EndpointSummary.overallKey, default: Accumulator()].add(record)
-            state.accumulators[record.phase] = phase
+            // Nested subscripts with defaults mutate in place; copying a phase's dictionary out and
+            // back would copy every histogram's counts on each record.
+            state.accumulators[record.phase, default: [:]][record.endpoint, default: Accumulator()].add(record)
+            state.accumulators[record.phase, default: [:]][EndpointSummary.overallKey, default: Accumulator()].add(record)
             if state.buffer.count >= Self.flushThreshold { Self.flush(&state) }
         }
     }
