@@ -9,7 +9,7 @@ struct ChaosTest: AsyncParsableCommand {
         commandName: "chaos-test",
         abstract: "Find where a Python web app breaks under failure, and get reviewable fixes.",
         version: ToolVersion.current,
-        subcommands: [ScanCommand.self]
+        subcommands: [ScanCommand.self, LoadCommand.self]
     )
 }
 
