@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         // The JSON files that pass between stages (CONTRACTS.md in code).
@@ -19,14 +20,31 @@ let package = Package(
         .target(name: "PythonSource"),
         // libxml2 as a system library (pkg-config libxml-2.0).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Unified diffs (make, parse, apply, reverse) and transactional, locked, contained file writes.
+        .target(
+            name: "Patching",
+            dependencies: ["Artifacts", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Chaos plan -> hooks -> patches + chaos-config.json; ships the Python runtime.
+        .target(
+            name: "Injection",
+            dependencies: ["Artifacts", "PythonSource", "Patching"],
+            resources: [.copy("Resources/chaos_test_runtime.py")]
+        ),
         .executableTarget(
             name: "chaos-test",
             dependencies: [
                 "Artifacts",
+                "Patching",
+                "Injection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
+        .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
+        .testTarget(
+            name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource"]
+        ),
         .testTarget(
             name: "PythonSourceTests", dependencies: ["PythonSource"],
             resources: [.copy("Resources")]
