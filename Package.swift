@@ -49,6 +49,7 @@ let package = Package(
             name: "PythonSourceTests", dependencies: ["PythonSource"],
             resources: [.copy("Resources")]
         ),
+        .testTarget(name: "SamplesTests", path: "Tests/SamplesTests", exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
