@@ -9,6 +9,6 @@ struct ChaosTest: AsyncParsableCommand {
         commandName: "chaos-test",
         abstract: "Find where a Python web app breaks under failure, and get reviewable fixes.",
         version: ToolVersion.current,
-        subcommands: []
+        subcommands: [InjectCommand.self, RevertCommand.self, ChaosCommand.self, StatusCommand.self, CheckCommand.self]
     )
 }
