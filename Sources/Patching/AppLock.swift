@@ -20,13 +20,14 @@ public final class AppLock {
     /// Runs `body` holding the app's lock. Waits up to `timeout` seconds for another command
     /// to finish, then refuses with a message that says which one holds it.
     public static func withLock<T>(
-        _ root: AppRoot, command: String, timeout: Double = 30, _ body: () throws -> T
+        _ root: AppRoot, command: String, timeout: Double? = nil, _ body: () throws -> T
     ) throws -> T {
         let lock = try acquire(root, command: command, timeout: timeout)
         return try withExtendedLifetime(lock) { try body() }
     }
 
-    public static func acquire(_ root: AppRoot, command: String, timeout: Double = 30) throws(PatchError) -> AppLock {
+    public static func acquire(_ root: AppRoot, command: String, timeout: Double? = nil) throws(PatchError) -> AppLock {
+        let timeout = timeout ?? getenv("CHAOS_TEST_LOCK_TIMEOUT").flatMap { Double(String(cString: $0)) } ?? 30
         try StateDirectory.ensure(root)
         let path = try root.resolve(".chaos-test/lock")
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode_t(0o644))
@@ -59,6 +60,12 @@ public final class AppLock {
         let note = Array("pid \(getpid()), \(command)\n".utf8)
         _ = ftruncate(fd, 0)
         _ = note.withUnsafeBytes { pwrite(fd, $0.baseAddress, note.count, 0) }
+        // Test-only: hold the lock a while, so the lock tests can race and SIGKILL a real holder.
+        if let pause = getenv("CHAOS_TEST_PAUSE_AFTER_LOCK").flatMap({ Double(String(cString: $0)) }) {
+            let message = Array("chaos-test: holding the lock\n".utf8)
+            _ = message.withUnsafeBytes { write(2, $0.baseAddress, message.count) }
+            usleep(UInt32(pause * 1_000_000))
+        }
         return AppLock(fd: fd)
     }
 
