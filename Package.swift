@@ -18,6 +18,8 @@ let package = Package(
         .target(name: "Artifacts"),
         // Python tokens and structure; knows nothing about web frameworks.
         .target(name: "PythonSource"),
+        // Routes, dependency calls and the call graph that joins them.
+        .target(name: "Discovery", dependencies: ["PythonSource", "Artifacts"]),
         // libxml2 as a system library (pkg-config libxml-2.0).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Unified diffs (make, parse, apply, reverse) and transactional, locked, contained file writes.
@@ -34,11 +36,16 @@ let package = Package(
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts",
+                "Artifacts", "Discovery",
                 "Patching",
                 "Injection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "scan-benchmark",
+            dependencies: ["Discovery", "PythonSource"],
+            path: "Benchmarks/scan-benchmark"
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
         .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
@@ -50,6 +57,10 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "SamplesTests", path: "Tests/SamplesTests", exclude: ["Fixtures"]),
+        .testTarget(
+            name: "DiscoveryTests", dependencies: ["Discovery", "Artifacts", "PythonSource"],
+            resources: [.copy("Resources")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

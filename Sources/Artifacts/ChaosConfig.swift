@@ -124,6 +124,17 @@ public struct ChaosConfig: Codable, Sendable, Equatable {
             case patchSha256 = "patch_sha256"
         }
 
+        /// `sha256_before` is written as null for a created file, as CONTRACTS.md shows it.
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(sha256Before, forKey: .sha256Before)
+            try container.encode(sha256After, forKey: .sha256After)
+            try container.encode(mode, forKey: .mode)
+            try container.encode(patch, forKey: .patch)
+            try container.encode(patchSha256, forKey: .patchSha256)
+        }
+
         public init(path: String, sha256Before: String?, sha256After: String, mode: String, patch: String, patchSha256: String) {
             self.path = path
             self.sha256Before = sha256Before

@@ -113,10 +113,24 @@ public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
     public var isAsync: Bool
     /// Endpoint keys of the routes that reach this call through calls inside the app.
     public var routes: [String]
+    /// HTTP calls: the request method when the code names it (`GET` for `client.get`).
+    public var httpMethod: String?
+    /// HTTP calls: whether a timeout is given at the call or where the client was made.
+    public var hasTimeout: Bool?
+    /// HTTP calls through a client object: where that client was made relative to the call:
+    /// `call` (in the same expression), `function` (earlier in the same function),
+    /// `instance` (in an `__init__`), `module` (at import time) or `other`.
+    public var clientScope: String?
+    /// The line where that client was made.
+    public var clientLine: Int?
 
     enum CodingKeys: String, CodingKey {
         case kind, library, callee, file, line, column, function, qualname, routes
         case isAsync = "async"
+        case httpMethod = "http_method"
+        case hasTimeout = "has_timeout"
+        case clientScope = "client_scope"
+        case clientLine = "client_line"
     }
 
     public init(

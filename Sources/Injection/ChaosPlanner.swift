@@ -29,12 +29,10 @@ public enum ChaosPlanner {
                 "no route of \(app.id) matches\(options.routes.map { " --routes '\($0)'" } ?? ""); run `chaos-test scan` to list the routes.")
         }
         let keys = Set(routes.flatMap(\.endpointKeys))
-        let appFolder = app.file.split(separator: "/").dropLast().first.map(String.init)
+        // Calls reached from the chosen routes. Calls no route reaches (startup code such as
+        // `init_db`) stay untouched: a fault there would stop the app from starting.
         let dependencies = scan.dependencies.filter { dep in
-            guard dep.kind != .sleep else { return false }
-            if !dep.routes.isEmpty { return !keys.isDisjoint(with: dep.routes) }
-            // Unreached calls only in the app's own package, and only when no --routes narrows the plan.
-            return options.routes == nil && appFolder != nil && dep.file.hasPrefix(appFolder! + "/")
+            dep.kind != .sleep && !keys.isDisjoint(with: dep.routes)
         }
         let wanted = Set(options.faults ?? FaultKind.allCases)
         let handlerFaults = [FaultKind.latency, .exception, .status].filter(wanted.contains)

@@ -7,7 +7,8 @@
 public struct SourceText: Sendable {
     /// The text as UTF-8, BOM removed.
     public let bytes: [UInt8]
-    /// The encoding `tokenize` would report: `utf-8`, `utf-8-sig`, or the cookie's normalized name.
+    /// The encoding `tokenize.detect_encoding` reports: `utf-8`, `utf-8-sig`, or the cookie's name
+    /// as `tokenize._get_normal_name` spells it (`latin-1` → `iso-8859-1`, `latin1` stays).
     public let encoding: String
     /// 3 when the file began with a UTF-8 BOM, else 0.
     public let bomLength: Int
@@ -25,28 +26,32 @@ public struct SourceText: Sendable {
             body = raw[3...]
         }
         let cookie = try Self.codingCookie(in: body)
+        // The name tokenize reports (its `_get_normal_name`: `latin1` stays `latin1`); decoding
+        // goes by the broader `normalize`.
+        let reported = cookie.map(Self.tokenizeName)
+        if bom == 3, let cookie, reported != "utf-8" {
+            throw SourceDecodingError(line: 1, message: "encoding problem: \(cookie) with BOM")
+        }
         let encodingName: String
         var decoded: [UInt8]
         var identity = true
         switch cookie.map(Self.normalize) {
         case nil, "utf-8":
-            if bom == 3, let cookie, Self.normalize(cookie) != "utf-8" {
-                throw SourceDecodingError(line: 1, message: "encoding problem: \(cookie) with BOM")
-            }
-            encodingName = bom == 3 ? "utf-8-sig" : "utf-8"
+            encodingName = bom == 3 ? "utf-8-sig" : reported ?? "utf-8"
             decoded = Array(body)
             if let bad = Self.firstInvalidUTF8(decoded) {
                 let line = decoded[..<bad].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+                let lineStart = decoded[..<bad].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+                let column = decoded[lineStart..<bad].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                 throw SourceDecodingError(
-                    line: line,
+                    line: line, column: column,
                     message: "invalid UTF-8 byte 0x\(String(decoded[bad], radix: 16, uppercase: true)) "
                         + "(the file has no coding cookie, so Python reads it as UTF-8; "
                         + "save it as UTF-8 or declare its encoding with '# -*- coding: ... -*-')"
                 )
             }
         case "iso-8859-1":
-            if bom == 3 { throw SourceDecodingError(line: 1, message: "encoding problem: \(cookie!) with BOM") }
-            encodingName = "iso-8859-1"
+            encodingName = reported!
             decoded = []
             decoded.reserveCapacity(body.count + body.count / 8)
             for byte in body {
@@ -59,19 +64,47 @@ public struct SourceText: Sendable {
                 }
             }
         case "ascii":
-            if bom == 3 { throw SourceDecodingError(line: 1, message: "encoding problem: \(cookie!) with BOM") }
-            encodingName = "ascii"
+            encodingName = reported!
             decoded = Array(body)
             if let bad = decoded.firstIndex(where: { $0 >= 0x80 }) {
                 let line = decoded[..<bad].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
                 throw SourceDecodingError(line: line, message: "non-ASCII byte in a file declared as ascii")
             }
         case let other?:
-            throw SourceDecodingError(
-                line: 1,
-                message: "unsupported source encoding '\(other)': chaos-test reads UTF-8, latin-1 and ascii files; "
-                    + "convert the file to UTF-8 or exclude it with --exclude"
-            )
+            guard let table = Self.codePage(other) else {
+                throw SourceDecodingError(
+                    line: 1,
+                    message: "unsupported source encoding '\(other)': chaos-test reads UTF-8, latin-1, ascii, "
+                        + "cp1252 and koi8-r files; convert the file to UTF-8 or exclude it with --exclude"
+                )
+            }
+            encodingName = reported!
+            decoded = []
+            decoded.reserveCapacity(body.count + body.count / 4)
+            var line = 1
+            for byte in body {
+                if byte == 0x0A { line += 1 }
+                if byte < 0x80 {
+                    decoded.append(byte)
+                    continue
+                }
+                let scalar = table[Int(byte) - 0x80]
+                guard scalar != 0 else {
+                    throw SourceDecodingError(
+                        line: line,
+                        message: "byte 0x\(String(byte, radix: 16, uppercase: true)) is undefined in \(other); "
+                            + "fix the coding cookie or save the file as UTF-8")
+                }
+                identity = false
+                if scalar < 0x800 {
+                    decoded.append(0xC0 | UInt8(scalar >> 6))
+                    decoded.append(0x80 | UInt8(scalar & 0x3F))
+                } else {
+                    decoded.append(0xE0 | UInt8(scalar >> 12))
+                    decoded.append(0x80 | UInt8((scalar >> 6) & 0x3F))
+                    decoded.append(0x80 | UInt8(scalar & 0x3F))
+                }
+            }
         }
         self.bytes = decoded
         self.encoding = encodingName
@@ -123,7 +156,9 @@ public struct SourceText: Sendable {
             if bytes[index] & 0xC0 != 0x80 { count += 1 }
             index += 1
         }
-        return count
+        // Past the end of the text (tokenize's synthesized NEWLINE ends one column after the
+        // last line) a byte counts as one column.
+        return count + Swift.max(0, start + byteColumn - bytes.count)
     }
 
     /// The text of a byte range as a String (lossless for valid UTF-8).
@@ -205,6 +240,15 @@ public struct SourceText: Sendable {
         }
     }
 
+    /// `tokenize._get_normal_name`: the encoding name `tokenize` reports for a cookie.
+    static func tokenizeName(_ name: String) -> String {
+        let lowered = String(String(name.lowercased().prefix(12)).map { $0 == "_" ? "-" : $0 })
+        if lowered == "utf-8" || lowered.hasPrefix("utf-8-") { return "utf-8" }
+        let latin = ["latin-1", "iso-8859-1", "iso-latin-1"]
+        if latin.contains(where: { lowered == $0 || lowered.hasPrefix($0 + "-") }) { return "iso-8859-1" }
+        return name
+    }
+
     /// `tokenize._get_normal_name`, extended with the common spellings of latin-1 and ascii.
     static func normalize(_ name: String) -> String {
         let lowered = String(String(name.lowercased().prefix(12)).map { $0 == "_" ? "-" : $0 })
@@ -212,6 +256,8 @@ public struct SourceText: Sendable {
         let latin = ["latin-1", "iso-8859-1", "iso-latin-1", "latin1", "l1", "iso8859-1", "8859", "cp819", "latin"]
         if latin.contains(where: { lowered == $0 || lowered.hasPrefix($0 + "-") }) { return "iso-8859-1" }
         if ["ascii", "us-ascii", "646"].contains(lowered) { return "ascii" }
+        if ["cp1252", "windows-1252", "1252"].contains(lowered) { return "cp1252" }
+        if ["koi8-r", "koi8r"].contains(lowered) { return "koi8-r" }
         return name
     }
 
@@ -247,10 +293,13 @@ public struct SourceText: Sendable {
 /// A file that cannot be decoded as Python source.
 public struct SourceDecodingError: Error, Sendable, Equatable {
     public var line: Int
+    /// 1-based column in characters of the first bad byte; 1 when the problem is the whole line.
+    public var column: Int
     public var message: String
 
-    public init(line: Int, message: String) {
+    public init(line: Int, column: Int = 1, message: String) {
         self.line = line
+        self.column = column
         self.message = message
     }
 }

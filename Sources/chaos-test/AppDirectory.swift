@@ -11,10 +11,15 @@ enum CommandSupport {
         }
     }
 
-    /// Prints the message to stderr and returns the exit code CONTRACTS.md gives it.
-    static func fail(_ error: InjectionError) -> ExitCode {
-        FileHandle.standardError.write(Data("chaos-test: \(error.message)\n".utf8))
-        return ExitCode(error.exitCode)
+    /// The failure `Main` prints, with the exit code CONTRACTS.md gives it.
+    static func fail(_ error: InjectionError) -> CLIFailure {
+        let code: CLIFailure.Code
+        switch error.kind {
+        case .conflict: code = .checkFailed
+        case .input: code = .badInput
+        case .environment: code = .environment
+        }
+        return CLIFailure(message: error.message, code: code)
     }
 
     static func printJSON<T: Encodable>(_ value: T) throws {

@@ -1,13 +1,16 @@
 import Artifacts
+import Discovery
 import Foundation
 import Injection
 import Patching
 
-/// Where inject gets its scan: a scan.json given with --scan.
+/// Where inject gets its scan: the scanner run on the app folder, or a scan.json given with --scan.
 enum ScanSource {
     static func load(root: AppRoot, scanFile: String?) throws(InjectionError) -> ScanResult {
         guard let scanFile else {
-            throw InjectionError(.input, "pass --scan <scan.json> (from `chaos-test scan --json`)")
+            do { return try Scanner.scan(ScanOptions(root: URL(fileURLWithPath: root.path))) } catch {
+                throw InjectionError(.input, error.description)
+            }
         }
         guard let data = FileManager.default.contents(atPath: scanFile) else {
             throw InjectionError(.input, "--scan \(scanFile): no such file")

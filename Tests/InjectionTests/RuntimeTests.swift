@@ -11,12 +11,16 @@ struct RuntimeTests {
     sys.path.insert(0, os.getcwd())
     import chaos_test_runtime as rt
 
-    def fires(short):
+    def fires(short, request=True):
+        token = rt._STATE.set({"id": None, "counts": {}}) if request and rt._STATE.get() is None else None
         try:
             rt.hook(short)
             return False
         except Exception as e:
             return type(e).__name__
+        finally:
+            if token is not None:
+                rt._STATE.reset(token)
 
     # 1. Inert without a settings file, and no events file written.
     assert not os.path.exists(".chaos-test/settings.json")
@@ -41,6 +45,10 @@ struct RuntimeTests {
     assert fires("aaaaaaaa") == "ChaosFault"
     assert fires("bbbbbbbb") in ("OperationalError",)
     assert fires("zzzzzzzz") is False   # unknown point: never fires
+    assert fires("aaaaaaaa", request=False) is False   # outside a request: inert by default
+    settings(outside_requests=True)
+    assert fires("aaaaaaaa", request=False) == "ChaosFault"
+    settings()
 
     # 2. Deterministic per (seed, point, request id, n): two runs give the same pattern.
     def pattern(request_id):
@@ -90,7 +98,7 @@ struct RuntimeTests {
     reloads = [e for e in events if "settings" in e]
     ids = {e["request_id"] for e in faults}
     assert "wsgi-1" in ids and "asgi-7" in ids and "r-1" in ids, ids
-    assert len(reloads) == 2, len(reloads)
+    assert len(reloads) == 4, len(reloads)
     for e in faults:
         assert set(e) == {"time_unix_ns", "point", "fault", "request_id", "delay_us", "exception", "pid"}, e
     print("runtime ok", len(faults), "events")

@@ -26,6 +26,10 @@ Decisions are deterministic: a call fires if and only if
     int(sha256(f"{seed}|{point id}|{request id}|{n}")[:8]) / 2**64 < rate
 where n counts the calls of that point within the request (a per-process counter when there is
 no request id). The fault kind and the delay come from further draws of the same hash input.
+
+Outside any request the middleware saw (app startup, background threads, scripts importing the
+app), hooks do not fire unless the settings say `"outside_requests": true`: a fault in startup
+code would only stop the app from starting.
 """
 
 import asyncio
@@ -146,6 +150,8 @@ def _decide(short):
     if rate is None:
         rate = default.get("rate", 0.0)
     state = _STATE.get()
+    if state is None and not settings.get("outside_requests"):
+        return None
     if state is not None and state.get("id") is not None:
         request_id = state["id"]
         counts = state["counts"]

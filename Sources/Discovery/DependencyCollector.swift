@@ -1,0 +1,160 @@
+import Artifacts
+import PythonSource
+
+/// A dependency call before the routes that reach it are known.
+struct FoundDependency {
+    var call: DependencyCall
+    var module: Int
+    /// The function holding the call (nil: module or class level).
+    var scope: Int?
+}
+
+/// Finds the calls that leave the process: HTTP clients, databases, caches, sleeps,
+/// subprocesses and file opens, resolved through imports and the objects they are made on.
+struct DependencyCollector {
+    let project: ProjectIndex
+    let evaluator: Evaluator
+    var found: [FoundDependency] = []
+
+    mutating func collect() {
+        for moduleIndex in project.modules.indices {
+            let info = project.modules[moduleIndex]
+            let module = info.module
+            for (callIndex, call) in module.calls.enumerated() {
+                let scope = module.scope(ofCode: call.calleeStart)
+                let value = evaluator.callee(module: moduleIndex, call: callIndex)
+                var entry: Catalog.Entry?
+                var origin: Origin?
+                var methodName = ""
+                switch value {
+                case .external(let name):
+                    let canonical = Catalog.canonical(name)
+                    entry = Catalog.function(canonical)
+                    methodName = String(canonical.split(separator: ".").last ?? "")
+                case .boundMethod(.external(let type), let name, let receiver):
+                    entry = Catalog.method(name, of: type)
+                    origin = receiver
+                    methodName = name
+                default:
+                    break
+                }
+                guard let entry else { continue }
+                let function = enclosingFunction(scope, in: module)
+                let definition = function.map { module.definitions[$0] }
+                var dependency = DependencyCall(
+                    kind: entry.kind, library: entry.library, callee: call.callee, file: info.path, line: call.line,
+                    column: module.source.characterColumn(line: call.line, byteColumn: call.byteColumn) + 1,
+                    function: definition?.name ?? "<module>", qualname: definition?.qualname ?? "<module>",
+                    isAsync: definition?.isAsync ?? false, routes: []
+                )
+                if entry.kind == .http {
+                    dependency.httpMethod = httpMethod(methodName, call: call, module: module)
+                    dependency.hasTimeout = call.keyword("timeout") != nil || (origin?.hasTimeout ?? false)
+                        || (methodName == "urlopen" && call.positional.count >= 3)
+                    if let origin {
+                        dependency.clientScope = clientScope(origin, call: call, scope: function, module: moduleIndex)
+                        dependency.clientLine = origin.line
+                    }
+                }
+                found.append(FoundDependency(call: dependency, module: moduleIndex, scope: function))
+            }
+        }
+    }
+
+    /// The innermost function around a scope (a class body is not one).
+    func enclosingFunction(_ scope: Int?, in module: PythonModule) -> Int? {
+        var current = scope
+        while let index = current {
+            if module.definitions[index].isFunction { return index }
+            current = module.definitions[index].parent
+        }
+        return nil
+    }
+
+    func httpMethod(_ name: String, call: Call, module: PythonModule) -> String? {
+        if Catalog.httpVerbs.contains(name) { return name.uppercased() }
+        if name == "request" || name == "stream", let first = call.positional.first, let text = module.stringValue(first.value) {
+            return text.uppercased()
+        }
+        if name == "urlopen" { return call.keyword("data") != nil || call.positional.count >= 2 ? "POST" : "GET" }
+        return nil
+    }
+
+    /// Where the client the call goes through was made, relative to the call.
+    func clientScope(_ origin: Origin, call: Call, scope: Int?, module: Int) -> String {
+        if origin.module == module {
+            let created = project.modules[module].module.calls[origin.call]
+            if created.open > call.calleeStart && created.close < call.open { return "call" }
+        }
+        guard let originScope = origin.scope else { return "module" }
+        let originModule = project.modules[origin.module].module
+        let originFunction = enclosingFunction(originScope, in: originModule)
+        if origin.module == module, originFunction == scope { return "function" }
+        if let originFunction, originModule.definitions[originFunction].name == "__init__" { return "instance" }
+        return "other"
+    }
+}
+
+/// Which app functions call which, resolved through imports, `self.` and instance attributes,
+/// FastAPI `Depends`, and the thread-pool helpers that call a function for you. Only edges
+/// the scanner can prove are added.
+struct CallGraph {
+    var edges: [DefRef: Set<DefRef>] = [:]
+
+    init(project: ProjectIndex, evaluator: Evaluator) {
+        for moduleIndex in project.modules.indices {
+            let module = project.modules[moduleIndex].module
+            for (callIndex, call) in module.calls.enumerated() {
+                let scope = module.scope(ofCode: call.calleeStart)
+                let line = module.logicalLines[call.logicalLine]
+                // Calls in a def's own header or decorators belong to the function for `Depends`.
+                var owner = scope.flatMap { module.definitions[$0].isFunction ? DefRef(module: moduleIndex, definition: $0) : nil }
+                if let header = module.definitionIndex(headerLine: call.logicalLine), line.headerColon.map({ call.open < $0 }) ?? false {
+                    owner = DefRef(module: moduleIndex, definition: header)
+                } else if line.keyword == .decorator,
+                    let decorated = module.definitions.firstIndex(where: { $0.decorators.contains(call.logicalLine) })
+                {
+                    owner = module.definitions[decorated].isFunction ? DefRef(module: moduleIndex, definition: decorated) : owner
+                }
+                guard let owner else { continue }
+                switch evaluator.callee(module: moduleIndex, call: callIndex) {
+                case .definition(let target):
+                    let definition = project.definition(target)
+                    if definition.isFunction {
+                        edges[owner, default: []].insert(target)
+                    } else if case .definition(let initializer) = evaluator.classMember(target, "__init__", instance: false) {
+                        edges[owner, default: []].insert(initializer)
+                    }
+                case .external(let name):
+                    let canonical = Catalog.canonical(name)
+                    if canonical == "run_in_threadpool" || canonical == "fastapi.Depends" || canonical == "functools.partial",
+                        let first = call.positional.first,
+                        case .definition(let target) = evaluator.evaluate(first.value, module: moduleIndex, scope: scope),
+                        project.definition(target).isFunction
+                    {
+                        edges[owner, default: []].insert(target)
+                    }
+                case .boundMethod(_, "run_in_executor", _):
+                    if call.positional.count >= 2,
+                        case .definition(let target) = evaluator.evaluate(call.positional[1].value, module: moduleIndex, scope: scope),
+                        project.definition(target).isFunction
+                    {
+                        edges[owner, default: []].insert(target)
+                    }
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    /// Every function reachable from the roots, the roots included.
+    func reachable(from roots: [DefRef]) -> Set<DefRef> {
+        var seen = Set(roots)
+        var queue = roots
+        while let next = queue.popLast() {
+            for target in edges[next] ?? [] where seen.insert(target).inserted { queue.append(target) }
+        }
+        return seen
+    }
+}

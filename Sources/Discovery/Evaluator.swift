@@ -1,0 +1,437 @@
+import PythonSource
+
+/// Resolves names and simple expressions of the app to `Value`s: through imports across
+/// modules, assignments, `with ... as`, parameters and their annotations, `self.` attributes,
+/// and the return values of the app's own functions. Anything else is `unknown`.
+final class Evaluator {
+    let project: ProjectIndex
+    let registry: FrameworkRegistry
+    /// Per module: the index in `calls` of the call whose `(` is at a code index.
+    private var callByOpen: [[Int: Int]]
+    /// Per module and class: `self.attr = value` assignments in its methods.
+    private var selfAssignments: [[Int: [String: [(scope: Int, value: Range<Int>)]]]]
+    private var cache: [CacheKey: Value] = [:]
+    private var inProgress: Set<CacheKey> = []
+
+    private struct CacheKey: Hashable {
+        var module: Int
+        var scope: Int?
+        var kind: UInt8
+        var a: Int
+        var b: Int
+    }
+
+    init(project: ProjectIndex, registry: FrameworkRegistry) {
+        self.project = project
+        self.registry = registry
+        callByOpen = project.modules.map { info in
+            var map: [Int: Int] = [:]
+            for (index, call) in info.module.calls.enumerated() { map[call.open] = index }
+            return map
+        }
+        selfAssignments = project.modules.map(Self.indexSelfAssignments)
+    }
+
+    private static func indexSelfAssignments(_ info: ModuleInfo) -> [Int: [String: [(scope: Int, value: Range<Int>)]]] {
+        var result: [Int: [String: [(scope: Int, value: Range<Int>)]]] = [:]
+        let definitions = info.module.definitions
+        for scoped in info.module.statements {
+            guard case .assignment(let assignment) = scoped.statement, let scope = scoped.scope,
+                let value = assignment.value, let classIndex = definitions[scope].parent,
+                definitions[classIndex].kind == .class, let selfName = definitions[scope].parameters.first?.name
+            else { continue }
+            for target in assignment.targets where target.hasPrefix(selfName + ".") {
+                let attribute = String(target.dropFirst(selfName.count + 1))
+                guard !attribute.utf8.contains(UInt8(ascii: ".")) else { continue }
+                result[classIndex, default: [:]][attribute, default: []].append((scope, value))
+            }
+        }
+        return result
+    }
+
+    func callIndex(module: Int, open: Int) -> Int? { callByOpen[module][open] }
+
+    /// Per module and call: what its callee evaluates to. Every stage asks for every call's
+    /// callee, so it is computed once.
+    private var calleeValues: [[Value?]] = []
+
+    /// The value of a call's callee (`client.get` in `client.get(url)`), evaluated in its scope.
+    func callee(module: Int, call: Int) -> Value {
+        if calleeValues.isEmpty { calleeValues = project.modules.map { Array(repeating: nil, count: $0.module.calls.count) } }
+        if let value = calleeValues[module][call] { return value }
+        let code = project.modules[module].module
+        let item = code.calls[call]
+        let value = evaluate(item.calleeStart..<item.open, module: module, scope: code.scope(ofCode: item.calleeStart))
+        calleeValues[module][call] = value
+        return value
+    }
+
+    // MARK: - Modules
+
+    /// Finds an app module by absolute name; a script folder run as its own root (`provider/`
+    /// imported as `from models import x`) is tried relative to the importer's folders too.
+    private struct ModuleLookup: Hashable {
+        var name: String
+        var importer: Int
+    }
+
+    private var moduleLookups: [ModuleLookup: Int?] = [:]
+
+    func resolveModule(_ name: String, from importer: Int) -> Int? {
+        if let index = project.moduleByName[name] { return index }
+        let key = ModuleLookup(name: name, importer: importer)
+        if let known = moduleLookups[key] { return known }
+        let found = searchModule(name, from: importer)
+        moduleLookups[key] = found
+        return found
+    }
+
+    private func searchModule(_ name: String, from importer: Int) -> Int? {
+        var parts = project.modules[importer].name.split(separator: ".").map(String.init)
+        if !project.modules[importer].isPackage { parts.removeLast() }
+        while !parts.isEmpty {
+            if let index = project.moduleByName[parts.joined(separator: ".") + "." + name] { return index }
+            parts.removeLast()
+        }
+        return nil
+    }
+
+    func moduleValue(_ name: String, from importer: Int) -> Value {
+        if let index = resolveModule(name, from: importer) { return .module(project.modules[index].name) }
+        return .external(name)
+    }
+
+    func member(ofModule name: String, _ member: String, from importer: Int) -> Value {
+        guard let index = resolveModule(name, from: importer) else { return .external(name + "." + member) }
+        if let submodule = resolveModule(project.modules[index].name + "." + member, from: importer) {
+            return .module(project.modules[submodule].name)
+        }
+        return resolveName(member, module: index, scope: nil, line: Int.max)
+    }
+
+    // MARK: - Names
+
+    func resolveName(_ name: String, module: Int, scope: Int?, line: Int) -> Value {
+        let info = project.modules[module]
+        let definitions = info.module.definitions
+        var current = scope
+        var first = true
+        while true {
+            let isClassScope = current.map { definitions[$0].kind == .class } ?? false
+            if first || !isClassScope, let bindings = info.bindings(current, name), !bindings.isEmpty {
+                let chosen: Binding
+                if first, let before = bindings.last(where: { ($0.logicalLine ?? -1) <= line }) {
+                    chosen = before
+                } else {
+                    chosen = bindings.last!
+                }
+                return evaluate(binding: chosen, name: name, module: module, scope: current)
+            }
+            guard let scopeIndex = current else { break }
+            current = definitions[scopeIndex].parent
+            first = false
+        }
+        switch name {
+        case "open": return .external("builtins.open")
+        default: return .unknown
+        }
+    }
+
+    private func evaluate(binding: Binding, name: String, module: Int, scope: Int?) -> Value {
+        let info = project.modules[module]
+        switch binding {
+        case .importModule(let moduleName):
+            return moduleValue(moduleName, from: module)
+        case .importFrom(let moduleName, let member):
+            return self.member(ofModule: moduleName, member, from: module)
+        case .definition(let index):
+            return .definition(DefRef(module: module, definition: index))
+        case .assignment(let value, let annotation, let line):
+            if let value {
+                let key = CacheKey(module: module, scope: scope, kind: 1, a: line, b: value.lowerBound)
+                return cached(key) { self.evaluate(value, module: module, scope: scope) }
+            }
+            if let annotation { return instance(ofAnnotation: annotation, module: module, scope: scope) }
+            return .unknown
+        case .withItem(let value, _):
+            let result = evaluate(value, module: module, scope: scope)
+            if case .instance = result { return result }
+            return .unknown
+        case .parameter(let parameter, let function, let position):
+            let definition = info.module.definitions[function]
+            if position == 0, let parent = definition.parent, info.module.definitions[parent].kind == .class {
+                let decorators = definition.decorators.map { info.module.text(info.module.logicalLines[$0].range) }
+                if decorators.contains("@staticmethod") { break }
+                let classRef = DefRef(module: module, definition: parent)
+                return decorators.contains("@classmethod") ? .definition(classRef) : .instance(.app(classRef), origin: nil)
+            }
+            if let annotation = parameter.annotation {
+                let value = instance(ofAnnotation: annotation, module: module, scope: definition.parent)
+                if value != .unknown { return value }
+            }
+            if let defaultValue = parameter.defaultValue,
+                let dependency = dependsTarget(defaultValue, module: module, scope: definition.parent)
+            {
+                return callResult(of: .definition(dependency), module: module, call: nil, scope: definition.parent)
+            }
+            return .unknown
+        }
+        return .unknown
+    }
+
+    /// `Depends(get_db)` → the function `get_db`.
+    func dependsTarget(_ range: Range<Int>, module: Int, scope: Int?) -> DefRef? {
+        let code = project.modules[module].module
+        guard let call = callIndex(module: module, open: range.lowerBound + 1).map({ code.calls[$0] }),
+            call.calleeStart == range.lowerBound, call.close == range.upperBound - 1
+        else { return nil }
+        guard case .external(let name) = evaluate(call.calleeStart..<call.open, module: module, scope: scope),
+            Catalog.canonical(name) == "fastapi.Depends", let argument = call.positional.first ?? call.keyword("dependency"),
+            case .definition(let target) = evaluate(argument.value, module: module, scope: scope)
+        else { return nil }
+        return target
+    }
+
+    /// The instance an annotation describes: `httpx.AsyncClient`, `Session`, `Optional[X]`,
+    /// `X | None`, `Annotated[X, ...]`.
+    func instance(ofAnnotation range: Range<Int>, module: Int, scope: Int?) -> Value {
+        let code = project.modules[module].module
+        var range = range
+        if range.count > 2, code.code[range.upperBound - 1].kind == .name, code.isName(range.upperBound - 1, "None"),
+            code.isOp(range.upperBound - 2, "|")
+        {
+            range = range.lowerBound..<(range.upperBound - 2)
+        }
+        if let bracket = range.first(where: { code.isOp($0, "[") }), Int(code.matchingBracket[bracket]) == range.upperBound - 1 {
+            let head = evaluate(range.lowerBound..<bracket, module: module, scope: scope)
+            if case .external(let name) = head, ["typing.Optional", "typing.Annotated", "typing_extensions.Annotated"].contains(name) {
+                var end = bracket + 1
+                while end < range.upperBound - 1, !code.isOp(end, ",") {
+                    if code.matchingBracket[end] > end { end = Int(code.matchingBracket[end]) }
+                    end += 1
+                }
+                return instance(ofAnnotation: (bracket + 1)..<end, module: module, scope: scope)
+            }
+            return .unknown
+        }
+        switch evaluate(range, module: module, scope: scope) {
+        case .external(let name): return .instance(.external(Catalog.canonical(name)), origin: nil)
+        case .definition(let ref) where project.definition(ref).kind == .class: return .instance(.app(ref), origin: nil)
+        default: return .unknown
+        }
+    }
+
+    private func cached(_ key: CacheKey, _ compute: () -> Value) -> Value {
+        if let value = cache[key] { return value }
+        guard inProgress.insert(key).inserted else { return .unknown }
+        let value = compute()
+        inProgress.remove(key)
+        cache[key] = value
+        return value
+    }
+
+    // MARK: - Expressions
+
+    func evaluate(_ range: Range<Int>, module: Int, scope: Int?) -> Value {
+        let code = project.modules[module].module
+        var range = range
+        guard !range.isEmpty else { return .unknown }
+        if code.isName(range.lowerBound, "await") { range = (range.lowerBound + 1)..<range.upperBound }
+        guard !range.isEmpty else { return .unknown }
+        if code.isOp(range.lowerBound, "("), Int(code.matchingBracket[range.lowerBound]) == range.upperBound - 1 {
+            return evaluate((range.lowerBound + 1)..<(range.upperBound - 1), module: module, scope: scope)
+        }
+        if code.code[range.lowerBound].kind == .string, let text = code.stringValue(range) { return .string(text) }
+        if code.isOp(range.lowerBound, "["), Int(code.matchingBracket[range.lowerBound]) == range.upperBound - 1 {
+            return stringList((range.lowerBound + 1)..<(range.upperBound - 1), module: module, scope: scope)
+        }
+        if let concatenated = concatenation(range, module: module, scope: scope) { return concatenated }
+        // A postfix chain: NAME (. NAME | (args) | [index])*
+        guard code.code[range.lowerBound].kind == .name else { return .unknown }
+        let line = Int(code.lineOfCode[range.lowerBound])
+        var value = resolveName(code.text(range.lowerBound), module: module, scope: scope, line: line)
+        var index = range.lowerBound + 1
+        while index < range.upperBound {
+            if code.isOp(index, "."), index + 1 < range.upperBound, code.code[index + 1].kind == .name {
+                value = attribute(value, code.text(index + 1), module: module)
+                index += 2
+            } else if code.isOp(index, "("), let call = callIndex(module: module, open: index) {
+                value = callResult(of: value, module: module, call: call, scope: scope)
+                index = code.calls[call].close + 1
+            } else if code.isOp(index, "[") {
+                value = .unknown
+                index = Int(code.matchingBracket[index]) + 1
+            } else {
+                return .unknown
+            }
+            if value == .unknown { return .unknown }
+        }
+        return value
+    }
+
+    private func stringList(_ range: Range<Int>, module: Int, scope: Int?) -> Value {
+        let code = project.modules[module].module
+        var items: [String] = []
+        var start = range.lowerBound
+        var index = range.lowerBound
+        func flush(_ end: Int) -> Bool {
+            guard end > start else { return true }
+            guard case .string(let text) = evaluate(start..<end, module: module, scope: scope) else { return false }
+            items.append(text)
+            return true
+        }
+        while index < range.upperBound {
+            if code.matchingBracket[index] > index { index = Int(code.matchingBracket[index]) }
+            if code.isOp(index, ",") {
+                guard flush(index) else { return .unknown }
+                start = index + 1
+            }
+            index += 1
+        }
+        guard flush(range.upperBound) else { return .unknown }
+        return .stringList(items)
+    }
+
+    /// `"/api" + PREFIX + "/v1"`: every part a known string.
+    private func concatenation(_ range: Range<Int>, module: Int, scope: Int?) -> Value? {
+        let code = project.modules[module].module
+        var parts: [Range<Int>] = []
+        var start = range.lowerBound
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if code.matchingBracket[index] > index { index = Int(code.matchingBracket[index]) }
+            if code.isOp(index, "+") {
+                parts.append(start..<index)
+                start = index + 1
+            }
+            index += 1
+        }
+        guard !parts.isEmpty else { return nil }
+        parts.append(start..<range.upperBound)
+        var result = ""
+        for part in parts {
+            guard case .string(let text) = evaluate(part, module: module, scope: scope) else { return .unknown }
+            result += text
+        }
+        return .string(result)
+    }
+
+    func attribute(_ base: Value, _ name: String, module: Int) -> Value {
+        switch base {
+        case .module(let moduleName):
+            return member(ofModule: moduleName, name, from: module)
+        case .external(let prefix):
+            return .external(prefix + "." + name)
+        case .instance(.external(let type), let origin):
+            return .boundMethod(.external(type), name: name, origin: origin)
+        case .instance(.app(let classRef), _):
+            return classMember(classRef, name, instance: true)
+        case .definition(let ref) where project.definition(ref).kind == .class:
+            return classMember(ref, name, instance: false)
+        default:
+            return .unknown
+        }
+    }
+
+    /// A method or attribute of an app class, searching its app base classes.
+    func classMember(_ classRef: DefRef, _ name: String, instance: Bool, depth: Int = 0) -> Value {
+        guard depth < 8 else { return .unknown }
+        // `self.x = self.x.y` and mutually referring attributes must not recurse forever.
+        let key = MemberKey(classRef: classRef, name: name, instance: instance)
+        if let value = memberCache[key] { return value }
+        guard membersInProgress.insert(key).inserted else { return .unknown }
+        defer { membersInProgress.remove(key) }
+        let value = computeClassMember(classRef, name, instance: instance, depth: depth)
+        memberCache[key] = value
+        return value
+    }
+
+    private struct MemberKey: Hashable {
+        var classRef: DefRef
+        var name: String
+        var instance: Bool
+    }
+
+    private var memberCache: [MemberKey: Value] = [:]
+    private var membersInProgress: Set<MemberKey> = []
+
+    private func computeClassMember(_ classRef: DefRef, _ name: String, instance: Bool, depth: Int) -> Value {
+        let info = project.modules[classRef.module]
+        if let binding = info.bindings(classRef.definition, name)?.last {
+            return evaluate(binding: binding, name: name, module: classRef.module, scope: classRef.definition)
+        }
+        if instance, let assignments = selfAssignments[classRef.module][classRef.definition]?[name] {
+            let values = Set(assignments.map { evaluate($0.value, module: classRef.module, scope: $0.scope) })
+            if values.count == 1, let only = values.first { return only }
+            return .unknown
+        }
+        for base in project.definition(classRef).bases {
+            if case .definition(let baseRef) = evaluate(base, module: classRef.module, scope: project.definition(classRef).parent),
+                project.definition(baseRef).kind == .class
+            {
+                let found = classMember(baseRef, name, instance: instance, depth: depth + 1)
+                if found != .unknown { return found }
+            }
+        }
+        return .unknown
+    }
+
+    func callResult(of callee: Value, module: Int, call: Int?, scope: Int?) -> Value {
+        let origin: Origin? = call.map { index in
+            let item = project.modules[module].module.calls[index]
+            return Origin(module: module, call: index, scope: scope, hasTimeout: item.keyword("timeout") != nil, line: item.line)
+        }
+        switch callee {
+        case .external(let name):
+            let canonical = Catalog.canonical(name)
+            if let kind = FrameworkRegistry.constructors[canonical], let call {
+                return .object(registry.object(kind: kind, module: module, call: call, scope: scope))
+            }
+            if let type = Catalog.constructors[canonical] { return .instance(.external(type), origin: origin) }
+            // `closing(conn)` and `nullcontext(conn)` hand their argument to `with ... as`.
+            if canonical == "contextlib.closing" || canonical == "contextlib.nullcontext", let call,
+                let argument = project.modules[module].module.calls[call].positional.first
+            {
+                return evaluate(argument.value, module: module, scope: scope)
+            }
+            return .unknown
+        case .instance(.external(let type), _):
+            if let result = Catalog.callableInstances[type] { return .instance(.external(result), origin: origin) }
+            return .unknown
+        case .boundMethod(.external(let type), let name, let receiverOrigin):
+            if let result = Catalog.methodReturns[type + "#" + name] {
+                return .instance(.external(result), origin: receiverOrigin ?? origin)
+            }
+            if name == "from_url", let type = Catalog.constructors[type + ".from_url"] {
+                return .instance(.external(type), origin: origin)
+            }
+            return .unknown
+        case .definition(let ref):
+            let definition = project.definition(ref)
+            if definition.kind == .class { return .instance(.app(ref), origin: origin) }
+            return returnValue(of: ref)
+        default:
+            return .unknown
+        }
+    }
+
+    /// What an app function returns, when every return that is known agrees.
+    func returnValue(of ref: DefRef) -> Value {
+        let key = CacheKey(module: ref.module, scope: ref.definition, kind: 2, a: 0, b: 0)
+        return cached(key) {
+            let info = project.modules[ref.module]
+            var result: Value = .unknown
+            for scoped in info.module.statements where scoped.scope == ref.definition {
+                guard case .returnValue(let value, _) = scoped.statement else { continue }
+                let candidate = evaluate(value, module: ref.module, scope: ref.definition)
+                if candidate == .unknown { continue }
+                if result == .unknown {
+                    result = candidate
+                } else if result != candidate {
+                    return .unknown
+                }
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Artifacts
+import PythonSource
+
+/// A reference to a `def` or `class` of the app: which module, which definition.
+struct DefRef: Hashable, Sendable, Comparable {
+    var module: Int
+    var definition: Int
+
+    static func < (lhs: DefRef, rhs: DefRef) -> Bool {
+        (lhs.module, lhs.definition) < (rhs.module, rhs.definition)
+    }
+}
+
+/// What a name is bound to in one scope.
+enum Binding {
+    /// `import a.b` binds `a` to module `a`; `import a.b as c` binds `c` to `a.b`.
+    case importModule(String)
+    /// `from m import n`: the name `n` of module `m` (absolute).
+    case importFrom(module: String, name: String)
+    case definition(Int)
+    case assignment(value: Range<Int>?, annotation: Range<Int>?, logicalLine: Int)
+    case withItem(value: Range<Int>, logicalLine: Int)
+    case parameter(Parameter, function: Int, position: Int)
+
+    var logicalLine: Int? {
+        switch self {
+        case .assignment(_, _, let line), .withItem(_, let line): line
+        default: nil
+        }
+    }
+}
+
+/// Where a name is bound: a scope (-1 for the module) and the name.
+struct BindingKey: Hashable {
+    var scope: Int
+    var name: String
+
+    init(_ scope: Int?, _ name: String) {
+        self.scope = scope ?? -1
+        self.name = name
+    }
+}
+
+/// One parsed file of the app with its name bindings per scope. A class: the evaluator looks
+/// modules up constantly and must not copy them.
+final class ModuleInfo {
+    /// Dotted module name, e.g. `app.api.search` (`app` for `app/__init__.py`).
+    var name: String
+    var isPackage: Bool
+    /// Relative to the app root, `/` separators.
+    var path: String
+    var module: PythonModule
+    /// Bindings per scope and name, in source order.
+    private(set) var bindingTable: [BindingKey: [Binding]] = [:]
+
+    func bindings(_ scope: Int?, _ name: String) -> [Binding]? { bindingTable[BindingKey(scope, name)] }
+
+    /// The package that relative imports in this module start from.
+    var package: String {
+        if isPackage { return name }
+        guard let dot = name.lastIndex(of: ".") else { return "" }
+        return String(name[..<dot])
+    }
+
+    init(name: String, isPackage: Bool, path: String, module: PythonModule) {
+        self.name = name
+        self.isPackage = isPackage
+        self.path = path
+        self.module = module
+        indexBindings()
+    }
+
+    private func indexBindings() {
+        for (index, definition) in module.definitions.enumerated() {
+            add(definition.name, .definition(index), scope: definition.parent)
+            if definition.isFunction {
+                for (position, parameter) in definition.parameters.enumerated() {
+                    add(parameter.name, .parameter(parameter, function: index, position: position), scope: index)
+                }
+            }
+        }
+        for scoped in module.statements {
+            switch scoped.statement {
+            case .assignment(let assignment):
+                for target in assignment.targets where !target.utf8.contains(UInt8(ascii: ".")) {
+                    add(target, .assignment(value: assignment.value, annotation: assignment.annotation, logicalLine: assignment.logicalLine), scope: scoped.scope)
+                }
+            case .importModules(let statement):
+                for item in statement.names {
+                    if statement.isFrom {
+                        guard item.name != "*" else { continue }
+                        let base = resolveRelative(module: statement.module, level: statement.level)
+                        add(item.alias ?? item.name, .importFrom(module: base, name: item.name), scope: scoped.scope)
+                    } else if let alias = item.alias {
+                        add(alias, .importModule(item.name), scope: scoped.scope)
+                    } else {
+                        let head = String(item.name.split(separator: ".").first ?? "")
+                        add(head, .importModule(head), scope: scoped.scope)
+                    }
+                }
+            case .withBinding(let name, let value, let line):
+                add(name, .withItem(value: value, logicalLine: line), scope: scoped.scope)
+            case .loopBinding(let names, let line):
+                for name in names { add(name, .assignment(value: nil, annotation: nil, logicalLine: line), scope: scoped.scope) }
+            case .returnValue: break
+            }
+        }
+    }
+
+    private func add(_ name: String, _ binding: Binding, scope: Int?) {
+        bindingTable[BindingKey(scope, name), default: []].append(binding)
+    }
+
+    /// `from ..x import y` in `a.b.c` → `a.x`.
+    func resolveRelative(module: String, level: Int) -> String {
+        guard level > 0 else { return module }
+        var parts = package.split(separator: ".").map(String.init)
+        for _ in 1..<level where !parts.isEmpty { parts.removeLast() }
+        if !module.isEmpty { parts.append(module) }
+        return parts.joined(separator: ".")
+    }
+}
+
+/// Every module of the app, by dotted name.
+struct ProjectIndex {
+    var modules: [ModuleInfo] = []
+    var moduleByName: [String: Int] = [:]
+
+    mutating func add(_ info: ModuleInfo) {
+        moduleByName[info.name] = modules.count
+        modules.append(info)
+    }
+
+    func definition(_ ref: DefRef) -> Definition { modules[ref.module].module.definitions[ref.definition] }
+
+    /// Module name for a relative path: `app/api/search.py` → `app.api.search`, `app/__init__.py` → `app`.
+    static func moduleName(for path: String) -> (name: String, isPackage: Bool) {
+        var parts = path.split(separator: "/").map(String.init)
+        guard var last = parts.popLast() else { return ("", false) }
+        if last.hasSuffix(".py") { last.removeLast(3) }
+        if last == "__init__" { return (parts.joined(separator: "."), true) }
+        parts.append(last)
+        return (parts.joined(separator: "."), false)
+    }
+}

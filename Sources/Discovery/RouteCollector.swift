@@ -1,0 +1,419 @@
+import Artifacts
+import PythonSource
+
+/// The handler of a route: a function, or a class whose methods handle the HTTP methods.
+enum Handler: Hashable {
+    case function(DefRef)
+    case classView(DefRef)
+}
+
+/// A route as registered on one framework object, before prefixes are applied.
+struct RouteSite {
+    var object: Int
+    var methods: [String]
+    var rawPath: String
+    var handler: Handler
+    var module: Int
+    var line: Int
+}
+
+/// `parent` serves `child` under `prefix`. For Flask, a `url_prefix` given at registration
+/// replaces the blueprint's own.
+struct Attachment {
+    var parent: Int
+    var child: Int
+    var prefix: String
+}
+
+/// Finds route registrations of FastAPI, Starlette and Flask: decorators, `add_*` calls,
+/// route lists, and the `include_router` / `register_blueprint` / `Mount` graph.
+struct RouteCollector {
+    let project: ProjectIndex
+    let evaluator: Evaluator
+    var sites: [RouteSite] = []
+    var attachments: [Attachment] = []
+    /// Own prefix per object; nil when the object has none, `.dynamic` when it cannot be read.
+    var prefixes: [Int: PrefixValue] = [:]
+    var diagnostics: [Diagnostic] = []
+
+    enum PrefixValue { case known(String), dynamic }
+
+    static let routeDecorators: [String: [String]] = [
+        "get": ["GET"], "post": ["POST"], "put": ["PUT"], "patch": ["PATCH"], "delete": ["DELETE"],
+        "options": ["OPTIONS"], "head": ["HEAD"], "trace": ["TRACE"],
+    ]
+
+    init(project: ProjectIndex, evaluator: Evaluator) {
+        self.project = project
+        self.evaluator = evaluator
+    }
+
+    mutating func collect() {
+        // Objects first (constructors with their prefixes and route lists), then registrations.
+        for moduleIndex in project.modules.indices {
+            let module = project.modules[moduleIndex].module
+            for (callIndex, call) in module.calls.enumerated() {
+                let scope = module.scope(ofCode: call.calleeStart)
+                guard case .external(let name) = evaluator.callee(module: moduleIndex, call: callIndex),
+                    let kind = FrameworkRegistry.constructors[Catalog.canonical(name)]
+                else { continue }
+                let object = evaluator.registry.object(kind: kind, module: moduleIndex, call: callIndex, scope: scope)
+                constructed(object, kind: kind, call: call, module: moduleIndex, scope: scope)
+            }
+        }
+        for moduleIndex in project.modules.indices {
+            let module = project.modules[moduleIndex].module
+            var decorated: [Int: Int] = [:]
+            for (index, definition) in module.definitions.enumerated() {
+                for line in definition.decorators { decorated[line] = index }
+            }
+            for (callIndex, call) in module.calls.enumerated() {
+                guard call.chain.count >= 2, case .name(let method) = call.chain.last!, call.open - 2 > call.calleeStart else { continue }
+                // Only methods of framework objects register routes; a callee of any other kind
+                // (a library function, an unknown) needs no second look.
+                guard case .unknown = evaluator.callee(module: moduleIndex, call: callIndex) else { continue }
+                let scope = module.scope(ofCode: call.calleeStart)
+                guard case .object(let object) = evaluator.evaluate(call.calleeStart..<(call.open - 2), module: moduleIndex, scope: scope)
+                else { continue }
+                let line = module.logicalLines[call.logicalLine]
+                var target: Int?
+                if line.keyword == .decorator, call.calleeStart == line.range.lowerBound + 1, call.close == line.range.upperBound - 1 {
+                    target = decorated[call.logicalLine]
+                }
+                registration(object, method: method, call: call, decorates: target, module: moduleIndex, scope: scope)
+            }
+        }
+    }
+
+    // MARK: - Constructors
+
+    mutating func constructed(_ object: Int, kind: FrameworkRegistry.Kind, call: Call, module: Int, scope: Int?) {
+        switch kind {
+        case .fastapiRouter, .restfulApi:
+            if let argument = call.keyword("prefix") { prefixes[object] = prefixValue(argument, module: module, scope: scope, call: call) }
+            if kind == .restfulApi, let parentArgument = call.positional.first ?? call.keyword("app"),
+                case .object(let parent) = evaluator.evaluate(parentArgument.value, module: module, scope: scope)
+            {
+                attachments.append(Attachment(parent: parent, child: object, prefix: ""))
+            }
+        case .blueprint:
+            if let argument = call.keyword("url_prefix") { prefixes[object] = prefixValue(argument, module: module, scope: scope, call: call) }
+        case .mount:
+            if let argument = call.positional.first ?? call.keyword("path") {
+                prefixes[object] = prefixValue(argument, module: module, scope: scope, call: call)
+            }
+            if let routes = call.keyword("routes") { routeList(routes.value, owner: object, module: module, scope: scope) }
+            if let app = call.keyword("app") ?? (call.positional.count > 1 ? call.positional[1] : nil),
+                case .object(let child) = evaluator.evaluate(app.value, module: module, scope: scope)
+            {
+                attachments.append(Attachment(parent: object, child: child, prefix: ""))
+            }
+        case .starletteApp, .starletteRouter, .fastapiApp:
+            if let routes = call.keyword("routes") ?? (kind == .starletteRouter ? call.positional.first : nil) {
+                routeList(routes.value, owner: object, module: module, scope: scope)
+            }
+        case .flaskApp:
+            break
+        }
+    }
+
+    func prefixValue(_ argument: Argument, module: Int, scope: Int?, call: Call) -> PrefixValue {
+        if case .string(let text) = evaluator.evaluate(argument.value, module: module, scope: scope) { return .known(text) }
+        return .dynamic
+    }
+
+    /// A Starlette `routes=[Route(...), Mount(...)]` list, given inline or by name.
+    mutating func routeList(_ range: Range<Int>, owner: Int, module: Int, scope: Int?, depth: Int = 0) {
+        guard depth < 8, !range.isEmpty else { return }
+        let code = project.modules[module].module
+        if code.isOp(range.lowerBound, "["), Int(code.matchingBracket[range.lowerBound]) == range.upperBound - 1 {
+            var start = range.lowerBound + 1
+            var index = start
+            let end = range.upperBound - 1
+            while index <= end {
+                if index < end, code.matchingBracket[index] > index { index = Int(code.matchingBracket[index]) + 1; continue }
+                if index == end || code.isOp(index, ",") {
+                    if index > start { routeElement(start..<index, owner: owner, module: module, scope: scope, depth: depth) }
+                    start = index + 1
+                }
+                index += 1
+            }
+            return
+        }
+        if range.count == 1, code.code[range.lowerBound].kind == .name,
+            let (valueModule, valueScope, valueRange) = assignedRange(code.text(range.lowerBound), module: module, scope: scope)
+        {
+            routeList(valueRange, owner: owner, module: valueModule, scope: valueScope, depth: depth + 1)
+            return
+        }
+        let line = code.code[range.lowerBound].start.line
+        diagnostics.append(dynamic(module: module, line: line, "the route list `\(code.text(range))` is built at run time"))
+    }
+
+    mutating func routeElement(_ range: Range<Int>, owner: Int, module: Int, scope: Int?, depth: Int) {
+        let code = project.modules[module].module
+        if code.isOp(range.lowerBound, "*") {
+            routeList((range.lowerBound + 1)..<range.upperBound, owner: owner, module: module, scope: scope, depth: depth + 1)
+            return
+        }
+        guard let callIndex = code.calls.firstIndex(where: { $0.calleeStart == range.lowerBound && $0.close == range.upperBound - 1 }) else {
+            diagnostics.append(dynamic(module: module, line: code.code[range.lowerBound].start.line, "the route `\(code.text(range))` is not a Route(...) call"))
+            return
+        }
+        let call = code.calls[callIndex]
+        guard case .external(let name) = evaluator.evaluate(call.calleeStart..<call.open, module: module, scope: scope) else { return }
+        switch Catalog.canonical(name) {
+        case "starlette.Route", "fastapi.APIRoute":
+            guard let pathArgument = call.positional.first ?? call.keyword("path"),
+                let endpoint = (call.positional.count > 1 ? call.positional[1] : nil) ?? call.keyword("endpoint")
+            else { return }
+            guard case .string(let path) = evaluator.evaluate(pathArgument.value, module: module, scope: scope) else {
+                diagnostics.append(dynamic(module: module, line: call.line, "the path `\(code.text(pathArgument.value))` is computed at run time"))
+                return
+            }
+            guard let handler = handler(endpoint.value, module: module, scope: scope) else { return }
+            let methods = explicitMethods(call, module: module, scope: scope) ?? defaultMethods(handler, fallback: ["GET"])
+            sites.append(RouteSite(object: owner, methods: methods, rawPath: path, handler: handler, module: module, line: call.line))
+        case "starlette.Mount", "starlette.Router", "starlette.Host":
+            if let child = evaluator.registry.object(module: module, call: callIndex) {
+                attachments.append(Attachment(parent: owner, child: child, prefix: ""))
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: - Registrations on objects
+
+    mutating func registration(_ object: Int, method: String, call: Call, decorates: Int?, module: Int, scope: Int?) {
+        let kind = evaluator.registry.objects[object].kind
+        let code = project.modules[module].module
+        switch (kind.framework, method) {
+        case (.fastapi, _), (.starlette, _):
+            if let verbs = Self.routeDecorators[method], let decorates {
+                decoratedRoute(object, methods: verbs, call: call, definition: decorates, module: module, scope: scope)
+            } else if method == "api_route" || method == "route", let decorates {
+                let methods = explicitMethods(call, module: module, scope: scope) ?? ["GET"]
+                decoratedRoute(object, methods: methods, call: call, definition: decorates, module: module, scope: scope)
+            } else if method == "add_api_route" || method == "add_route" {
+                guard let pathArgument = call.positional.first ?? call.keyword("path"),
+                    let endpoint = (call.positional.count > 1 ? call.positional[1] : nil) ?? call.keyword("endpoint") ?? call.keyword("route")
+                else { return }
+                guard let path = routePath(pathArgument, call: call, module: module, scope: scope),
+                    let handler = handler(endpoint.value, module: module, scope: scope)
+                else { return }
+                let methods = explicitMethods(call, module: module, scope: scope) ?? defaultMethods(handler, fallback: ["GET"])
+                sites.append(RouteSite(object: object, methods: methods, rawPath: path, handler: handler, module: module, line: call.line))
+            } else if method == "include_router" {
+                guard let routerArgument = call.positional.first ?? call.keyword("router"),
+                    case .object(let child) = evaluator.evaluate(routerArgument.value, module: module, scope: scope)
+                else { return }
+                var prefix = ""
+                if let argument = call.keyword("prefix") {
+                    guard case .string(let text) = evaluator.evaluate(argument.value, module: module, scope: scope) else {
+                        diagnostics.append(dynamic(module: module, line: call.line, "the prefix `\(code.text(argument.value))` is computed at run time"))
+                        return
+                    }
+                    prefix = text
+                }
+                if inLoop(call, module: module) { return }
+                attachments.append(Attachment(parent: object, child: child, prefix: prefix))
+            } else if method == "mount" {
+                guard let pathArgument = call.positional.first ?? call.keyword("path"),
+                    let app = (call.positional.count > 1 ? call.positional[1] : nil) ?? call.keyword("app"),
+                    case .object(let child) = evaluator.evaluate(app.value, module: module, scope: scope),
+                    let path = routePath(pathArgument, call: call, module: module, scope: scope)
+                else { return }
+                attachments.append(Attachment(parent: object, child: child, prefix: String(path.trimmingSuffix("/"))))
+            }
+        case (.flask, _):
+            if kind == .restfulApi {
+                guard method == "add_resource", let resource = call.positional.first,
+                    case .definition(let classRef) = evaluator.evaluate(resource.value, module: module, scope: scope),
+                    project.definition(classRef).kind == .class
+                else { return }
+                let methods = classMethods(classRef)
+                for urlArgument in call.positional.dropFirst() {
+                    guard let path = routePath(urlArgument, call: call, module: module, scope: scope) else { continue }
+                    sites.append(RouteSite(object: object, methods: methods, rawPath: path, handler: .classView(classRef), module: module, line: call.line))
+                }
+                return
+            }
+            if let verbs = Self.routeDecorators[method], method != "head", method != "options", method != "trace", let decorates {
+                decoratedRoute(object, methods: verbs, call: call, definition: decorates, module: module, scope: scope)
+            } else if method == "route", let decorates {
+                let methods = explicitMethods(call, module: module, scope: scope) ?? ["GET"]
+                decoratedRoute(object, methods: methods, call: call, definition: decorates, module: module, scope: scope)
+            } else if method == "add_url_rule" {
+                guard let ruleArgument = call.positional.first ?? call.keyword("rule"),
+                    let viewArgument = call.keyword("view_func") ?? (call.positional.count > 2 ? call.positional[2] : nil),
+                    let path = routePath(ruleArgument, call: call, module: module, scope: scope),
+                    let handler = handler(viewArgument.value, module: module, scope: scope)
+                else { return }
+                let methods = explicitMethods(call, module: module, scope: scope) ?? defaultMethods(handler, fallback: ["GET"])
+                sites.append(RouteSite(object: object, methods: methods, rawPath: path, handler: handler, module: module, line: call.line))
+            } else if method == "register_blueprint" {
+                guard let blueprintArgument = call.positional.first ?? call.keyword("blueprint"),
+                    case .object(let child) = evaluator.evaluate(blueprintArgument.value, module: module, scope: scope)
+                else { return }
+                var prefix: String?
+                if let argument = call.keyword("url_prefix") {
+                    guard case .string(let text) = evaluator.evaluate(argument.value, module: module, scope: scope) else {
+                        diagnostics.append(dynamic(module: module, line: call.line, "the url_prefix `\(code.text(argument.value))` is computed at run time"))
+                        return
+                    }
+                    prefix = text
+                }
+                if inLoop(call, module: module) { return }
+                // Flask: a url_prefix given here replaces the blueprint's own.
+                let own: String
+                switch prefixes[child] {
+                case .known(let text)?: own = text
+                case .dynamic?: own = ""
+                case nil: own = ""
+                }
+                attachments.append(Attachment(parent: object, child: child, prefix: prefix ?? own))
+                if prefix != nil { overriddenPrefixes.insert(AttachmentKey(parent: object, child: child)) }
+            }
+        case (.django, _):
+            break
+        }
+    }
+
+    struct AttachmentKey: Hashable {
+        var parent: Int
+        var child: Int
+    }
+
+    /// Blueprint registrations whose url_prefix replaced the blueprint's own.
+    var overriddenPrefixes: Set<AttachmentKey> = []
+
+    mutating func decoratedRoute(_ object: Int, methods: [String], call: Call, definition: Int, module: Int, scope: Int?) {
+        guard let pathArgument = call.positional.first ?? call.keyword("path") ?? call.keyword("rule"),
+            let path = routePath(pathArgument, call: call, module: module, scope: scope)
+        else { return }
+        sites.append(
+            RouteSite(
+                object: object, methods: methods, rawPath: path, handler: .function(DefRef(module: module, definition: definition)),
+                module: module, line: call.line))
+    }
+
+    /// A route's path argument as a constant; otherwise a "dynamic route" diagnostic.
+    mutating func routePath(_ argument: Argument, call: Call, module: Int, scope: Int?) -> String? {
+        let code = project.modules[module].module
+        if inLoop(call, module: module) { return nil }
+        guard case .string(let path) = evaluator.evaluate(argument.value, module: module, scope: scope) else {
+            diagnostics.append(dynamic(module: module, line: call.line, "the path `\(code.text(argument.value))` is computed at run time"))
+            return nil
+        }
+        return path
+    }
+
+    /// Registrations inside a `for`/`while` loop run many times with values only known at run time.
+    mutating func inLoop(_ call: Call, module: Int) -> Bool {
+        let code = project.modules[module].module
+        var line: Int? = code.enclosingHeaders[call.logicalLine]
+        while let header = line {
+            let keyword = code.logicalLines[header].keyword
+            if keyword == .def || keyword == .class { return false }
+            if keyword == .for || keyword == .while {
+                diagnostics.append(dynamic(module: module, line: call.line, "the route is registered inside a loop"))
+                return true
+            }
+            line = code.enclosingHeaders[header]
+        }
+        return false
+    }
+
+    func dynamic(module: Int, line: Int, _ why: String) -> Diagnostic {
+        let path = project.modules[module].path
+        return Diagnostic(
+            severity: .warning, file: path, line: line, column: 0,
+            message: "dynamic route at \(path):\(line): \(why), so chaos-test cannot list it; give it a literal path to have it tested")
+    }
+
+    // MARK: - Handlers and methods
+
+    func handler(_ range: Range<Int>, module: Int, scope: Int?) -> Handler? {
+        let code = project.modules[module].module
+        // `View.as_view("name")` (Flask) / `View.as_view()` (Django).
+        if let call = code.calls.first(where: { $0.calleeStart == range.lowerBound && $0.close == range.upperBound - 1 }),
+            case .name("as_view") = call.chain.last, call.open - 2 > call.calleeStart,
+            case .definition(let classRef) = evaluator.evaluate(call.calleeStart..<(call.open - 2), module: module, scope: scope),
+            project.definition(classRef).kind == .class
+        {
+            return .classView(classRef)
+        }
+        switch evaluator.evaluate(range, module: module, scope: scope) {
+        case .definition(let ref): return project.definition(ref).kind == .class ? .classView(ref) : .function(ref)
+        default: return nil
+        }
+    }
+
+    func explicitMethods(_ call: Call, module: Int, scope: Int?) -> [String]? {
+        guard let argument = call.keyword("methods") else { return nil }
+        switch evaluator.evaluate(argument.value, module: module, scope: scope) {
+        case .stringList(let items): return Array(Set(items.map { $0.uppercased() })).sorted()
+        default:
+            let code = project.modules[module].module
+            var items: [String] = []
+            for index in argument.value where code.code[index].kind == .string {
+                if let text = code.stringValue(index..<(index + 1)) { items.append(text.uppercased()) }
+            }
+            return items.isEmpty ? nil : Array(Set(items)).sorted()
+        }
+    }
+
+    func defaultMethods(_ handler: Handler, fallback: [String]) -> [String] {
+        if case .classView(let classRef) = handler {
+            let methods = classMethods(classRef)
+            if !methods.isEmpty { return methods }
+        }
+        return fallback
+    }
+
+    /// The HTTP methods a class-based view handles: its `get`/`post`/... methods, inherited
+    /// ones from app base classes included.
+    func classMethods(_ classRef: DefRef) -> [String] {
+        Array(classHandlers(classRef).keys).sorted()
+    }
+
+    func classHandlers(_ classRef: DefRef, depth: Int = 0) -> [String: DefRef] {
+        guard depth < 8 else { return [:] }
+        var handlers: [String: DefRef] = [:]
+        let definition = project.definition(classRef)
+        for base in definition.bases {
+            if case .definition(let baseRef) = evaluator.evaluate(base, module: classRef.module, scope: definition.parent),
+                project.definition(baseRef).kind == .class
+            {
+                handlers.merge(classHandlers(baseRef, depth: depth + 1)) { _, new in new }
+            }
+        }
+        let verbs: Set<String> = ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
+        for (index, item) in project.modules[classRef.module].module.definitions.enumerated()
+        where item.parent == classRef.definition && item.isFunction && verbs.contains(item.name) {
+            handlers[item.name.uppercased()] = DefRef(module: classRef.module, definition: index)
+        }
+        return handlers
+    }
+
+    /// Where a name's assigned value is written, following `from m import name`.
+    func assignedRange(_ name: String, module: Int, scope: Int?, depth: Int = 0) -> (Int, Int?, Range<Int>)? {
+        guard depth < 8 else { return nil }
+        let info = project.modules[module]
+        var current = scope
+        while true {
+            if let binding = info.bindings(current, name)?.last {
+                switch binding {
+                case .assignment(let value?, _, _): return (module, current, value)
+                case .importFrom(let moduleName, let member):
+                    guard let index = evaluator.resolveModule(moduleName, from: module) else { return nil }
+                    return assignedRange(member, module: index, scope: nil, depth: depth + 1)
+                default: return nil
+                }
+            }
+            guard let index = current else { return nil }
+            current = info.module.definitions[index].parent
+        }
+    }
+}
