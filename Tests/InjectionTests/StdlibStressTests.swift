@@ -25,11 +25,15 @@ struct StdlibStressTests {
         var hooked = 0
         var unreadable: [String] = []
         var skipped = 0
+        var hookSeconds = 0.0
+        var diffSeconds = 0.0
         var revertFailures: [String] = []
         for path in paths {
             guard let data = FileManager.default.contents(atPath: stdlib + "/" + path) else { continue }
             let original = [UInt8](data)
+            let t0 = Date()
             let result = EveryFunctionHooks.inject(path: path, bytes: original)
+            hookSeconds += Date().timeIntervalSince(t0)
             guard let injected = result.bytes else {
                 unreadable.append("\(path): \(result.diagnostics.first?.message ?? "")")
                 continue
@@ -39,7 +43,9 @@ struct StdlibStressTests {
             skipped += result.diagnostics.count
             if injected == original { continue }
             // Revert through the patch as written to disk and read back.
+            let t1 = Date()
             let patch = FilePatch.make(path: path, old: original, new: injected)
+            diffSeconds += Date().timeIntervalSince(t1)
             let parsed = try FilePatch.parse(patch.render(), name: path + ".patch")
             let restored = try parsed[0].reversed.apply(to: injected)
             if restored != original { revertFailures.append(path) }
@@ -54,6 +60,7 @@ struct StdlibStressTests {
               functions \(functions), hooked \(hooked), skipped with a diagnostic \(skipped)
               compile failures where the original compiled: \(failures.count)
               revert mismatches: \(revertFailures.count)
+              placing hooks \(String(format: "%.1f", hookSeconds)) s, making diffs \(String(format: "%.1f", diffSeconds)) s
               rewrite+patch round trip \(String(format: "%.1f", rewriteSeconds)) s, with the compile check \(String(format: "%.1f", total)) s
             """)
         for failure in failures.prefix(20) { print("  compile: \(failure.path):\(failure.line): \(failure.message)") }
