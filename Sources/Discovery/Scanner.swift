@@ -45,7 +45,7 @@ public enum Scanner {
         var walker = SourceWalker(root: options.root, excludes: options.excludes, maxFileSize: options.maxFileSize)
         let entries = walker.walk()
         var diagnostics = walker.diagnostics
-        guard !entries.isEmpty else { throw .noPythonFiles(options.root.path) }
+        guard !entries.isEmpty || walker.oversizedFiles > 0 else { throw .noPythonFiles(options.root.path) }
 
         var project = ProjectIndex()
         for entry in entries {

@@ -22,6 +22,8 @@ struct SourceWalker {
     var excludes: [Glob]
     var maxFileSize: Int
     var diagnostics: [Diagnostic] = []
+    /// Python files found but skipped for their size.
+    var oversizedFiles = 0
 
     init(root: URL, excludes: [String], maxFileSize: Int) {
         self.root = root.standardizedFileURL.resolvingSymlinksInPath()
@@ -76,6 +78,7 @@ struct SourceWalker {
                 if name.hasPrefix("test_") || name.hasSuffix("_test.py") || name == "conftest.py" { continue }
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
                 if size > maxFileSize {
+                    oversizedFiles += 1
                     diagnostics.append(
                         Diagnostic(
                             severity: .warning, file: childRelative, line: 0, column: 0,
