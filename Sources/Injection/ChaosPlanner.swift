@@ -106,7 +106,34 @@ public enum ChaosPlanner {
                 }
                 _ = rewriter.addMiddleware(appLine: app.line, name: target, framework: app.framework, factory: app.factory)
             }
-            for (order, point) in (byFile[file] ?? []).enumerated() {
+            // A class-based view: one handler point per method that serves a route method.
+            var pending: [Pending] = []
+            for point in byFile[file] ?? [] {
+                guard point.kind == .handler,
+                    let view = rewriter.layout.definitions.first(where: { $0.isClass && $0.line == point.line })
+                else {
+                    pending.append(point)
+                    continue
+                }
+                let verbs = point.routes.compactMap { $0.split(separator: " ").first?.lowercased() }
+                let methods = rewriter.layout.definitions.filter { method in
+                    !method.isClass && method.qualname.hasPrefix(view.qualname + ".")
+                        && !method.qualname.dropFirst(view.qualname.count + 1).contains(".")
+                        && (verbs.contains(method.name) || (verbs.contains("any") && httpVerbs.contains(method.name)))
+                }
+                if methods.isEmpty {
+                    diagnostics.append(Diagnostic(severity: .warning, file: file, line: point.line, column: 0, message: "the class-based view has no get/post/... method in this file; no handler hook"))
+                }
+                for method in methods {
+                    var copy = point
+                    copy.id = PointID.make(kind: .handler, file: file, qualname: method.qualname, callee: "entry", ordinal: 0)
+                    copy.line = method.line
+                    copy.function = method.qualname
+                    copy.routes = point.routes.filter { $0.lowercased().hasPrefix(method.name + " ") || verbs.contains("any") }
+                    pending.append(copy)
+                }
+            }
+            for (order, point) in pending.enumerated() {
                 let short = PointID.short(point.id)
                 let ok = point.kind == .handler
                     ? rewriter.addEntryHook(defLine: point.line, marker: short, order: order)
@@ -174,6 +201,8 @@ public enum ChaosPlanner {
     }
 
     // MARK: Helpers
+
+    static let httpVerbs: Set<String> = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     static func selectApp(root: AppRoot, scan: ScanResult, requested: String?) throws(InjectionError) -> AppObject {
         let list = scan.apps.map { "  \($0.id) (\($0.framework.rawValue), \($0.file):\($0.line))" }.joined(separator: "\n")

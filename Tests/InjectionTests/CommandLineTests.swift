@@ -41,4 +41,45 @@ struct CommandLineTests {
         #expect(try Binary.run(["check", dir.path]).0 == 0)
         #expect(try Binary.run(["revert", dir.path]).1.contains("nothing to revert"))
     }
+
+    @Test func classViewsGetAHookPerMethodAndStackedRoutesShareOne() throws {
+        let dir = try TemporaryDirectory()
+        let source = """
+            from flask import Flask
+            from flask.views import MethodView
+
+            app = Flask(__name__)
+
+
+            class ItemAPI(MethodView):
+                def get(self, item_id):
+                    \"\"\"One item.\"\"\"
+                    return {"id": item_id}
+
+                def post(self, item_id):
+                    return {}
+
+
+            app.add_url_rule("/items/<int:item_id>", view_func=ItemAPI.as_view("item"))
+
+
+            @app.route("/a")
+            @app.route("/b")
+            def both(): return "x"
+
+            """
+        try dir.write("main.py", Array(source.utf8))
+        let (status, output) = try Binary.run(["inject", dir.path, "--seed", "1", "--json"])
+        try #require(status == 0, "\(output)")
+        let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+        let points = ((object["config"] as! [String: Any])["points"] as! [[String: Any]])
+        let byFunction = Dictionary(uniqueKeysWithValues: points.map { ($0["function"] as! String, $0["routes"] as! [String]) })
+        #expect(byFunction["ItemAPI.get"] == ["GET /items/{item_id}"])
+        #expect(byFunction["ItemAPI.post"] == ["POST /items/{item_id}"])
+        #expect(byFunction["both"] == ["GET /a", "GET /b"])
+        let injected = String(decoding: dir.read("main.py")!, as: UTF8.self)
+        #expect(injected.contains("def both(): __import__(\"chaos_test_runtime\").hook("))
+        #expect(try Binary.run(["revert", dir.path]).0 == 0)
+        #expect(dir.read("main.py") == Array(source.utf8))
+    }
 }
