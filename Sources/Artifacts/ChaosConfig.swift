@@ -116,12 +116,34 @@ public struct ChaosConfig: Codable, Sendable, Equatable {
         public var patch: String
         /// SHA-256 of the patch file, so a tampered patch is refused.
         public var patchSha256: String
+        /// Every line inject added to this file (hooks and the middleware line), 1-based in the
+        /// injected file; `originalLine(ofInjected:)` maps traceback lines back through it.
+        public var insertedLines: [Int]
 
         enum CodingKeys: String, CodingKey {
             case path, mode, patch
             case sha256Before = "sha256_before"
             case sha256After = "sha256_after"
             case patchSha256 = "patch_sha256"
+            case insertedLines = "inserted_lines"
+        }
+
+        /// The line of the original source that line `injected` of the injected file is, or nil
+        /// when inject added that line.
+        public func originalLine(ofInjected injected: Int) -> Int? {
+            if insertedLines.contains(injected) { return nil }
+            return injected - insertedLines.filter { $0 < injected }.count
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            path = try container.decode(String.self, forKey: .path)
+            sha256Before = try container.decodeIfPresent(String.self, forKey: .sha256Before)
+            sha256After = try container.decode(String.self, forKey: .sha256After)
+            mode = try container.decode(String.self, forKey: .mode)
+            patch = try container.decode(String.self, forKey: .patch)
+            patchSha256 = try container.decode(String.self, forKey: .patchSha256)
+            insertedLines = try container.decodeIfPresent([Int].self, forKey: .insertedLines) ?? []
         }
 
         /// `sha256_before` is written as null for a created file, as CONTRACTS.md shows it.
@@ -133,9 +155,14 @@ public struct ChaosConfig: Codable, Sendable, Equatable {
             try container.encode(mode, forKey: .mode)
             try container.encode(patch, forKey: .patch)
             try container.encode(patchSha256, forKey: .patchSha256)
+            try container.encode(insertedLines, forKey: .insertedLines)
         }
 
-        public init(path: String, sha256Before: String?, sha256After: String, mode: String, patch: String, patchSha256: String) {
+        public init(
+            path: String, sha256Before: String?, sha256After: String, mode: String, patch: String, patchSha256: String,
+            insertedLines: [Int] = []
+        ) {
+            self.insertedLines = insertedLines
             self.path = path
             self.sha256Before = sha256Before
             self.sha256After = sha256After

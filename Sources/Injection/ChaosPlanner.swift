@@ -85,6 +85,7 @@ public enum ChaosPlanner {
         // Rewrite each file.
         var points: [ChaosConfig.Point] = []
         var files: [FileChange] = []
+        var insertedLines: [String: [Int]] = [:]
         let runtimePath = try runtimeLocation(app: app)
         for file in byFile.keys.sorted() {
             let full: String
@@ -142,7 +143,8 @@ public enum ChaosPlanner {
             }
             diagnostics += rewriter.diagnostics
             if rewriter.isEmpty { continue }
-            let (after, occupied) = rewriter.render()
+            let (after, occupied, inserted) = rewriter.render()
+            insertedLines[file] = inserted
             files.append(FileChange(path: file, before: before, after: after, mode: FileIO.mode(full) ?? 0o644))
             for point in placed {
                 let short = PointID.short(point.id)
@@ -180,7 +182,7 @@ public enum ChaosPlanner {
                 ChaosConfig.File(
                     path: change.path, sha256Before: change.before.map(SHA256Digest.hex),
                     sha256After: SHA256Digest.hex(change.after ?? []), mode: String(format: "%04o", change.mode), patch: name,
-                    patchSha256: SHA256Digest.hex(bytes)))
+                    patchSha256: SHA256Digest.hex(bytes), insertedLines: insertedLines[change.path] ?? []))
             for index in points.indices where points[index].file == change.path { points[index].patch = name }
         }
         points.sort { ($0.file, $0.line, $0.kind.rawValue, $0.id) < ($1.file, $1.line, $1.kind.rawValue, $1.id) }

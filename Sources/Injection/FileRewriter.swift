@@ -94,7 +94,8 @@ struct FileRewriter {
             offset = layout.tokens[bodyStart].range.lowerBound
             text = statement + "; "
         }
-        let line = layout.tokens[bodyStart].line
+        // The marker comment goes on the line of the insertion (the docstring's last line when it spans several).
+        let line = layout.line(ofOffset: max(offset - 1, 0))
         if layout.lineEndsInsideToken(line) {
             skip(definition.line, "the one-line body continues past its line, so the hook's marker comment cannot go on it; the handler hook was skipped")
             return false
@@ -250,14 +251,16 @@ struct FileRewriter {
 
     // MARK: Output
 
-    /// The rewritten file and, per marker, the 1-based lines its hook occupies in it.
-    func render() -> (bytes: [UInt8], lines: [String: [Int]]) {
+    /// The rewritten file; per marker, the 1-based lines its hook occupies in it; and the lines
+    /// that are wholly new (every hook line but those placed inside a one-line body).
+    func render() -> (bytes: [UInt8], lines: [String: [Int]], inserted: [Int]) {
         let lines = ByteLines.split(layout.bytes)
         let byLine = Dictionary(grouping: insertions, by: \.beforeLine)
         let editsByLine = Dictionary(grouping: inlineEdits, by: \.line)
         var out: [UInt8] = []
         out.reserveCapacity(layout.bytes.count + insertions.count * 80)
         var occupied: [String: [Int]] = [:]
+        var inserted: [Int] = []
         var written = 0
         func ending(near line: Int) -> [UInt8] {
             for candidate in [line - 1, line] where candidate >= 1 && candidate <= lines.count {
@@ -279,6 +282,7 @@ struct FileRewriter {
                 }
                 written += 1
                 occupied[insertion.marker, default: []].append(written)
+                inserted.append(written)
             }
             guard number <= lines.count else { break }
             var line = Array(lines[number - 1])
@@ -298,7 +302,7 @@ struct FileRewriter {
             written += 1
             for edit in editsByLine[number] ?? [] { occupied[edit.marker, default: []].append(written) }
         }
-        return (out, occupied)
+        return (out, occupied, inserted)
     }
 
     var isEmpty: Bool { insertions.isEmpty && inlineEdits.isEmpty }

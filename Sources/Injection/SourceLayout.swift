@@ -322,6 +322,17 @@ struct SourceLayout {
         definitions.filter { !$0.isClass && $0.bodyLines.contains(index) }.max { $0.header < $1.header }
     }
 
+    /// The 1-based physical line holding byte `offset`.
+    func line(ofOffset offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
+    }
+
     /// True when the file's line `line` ends inside a string or with a backslash, so a comment
     /// cannot be appended to it.
     func lineEndsInsideToken(_ line: Int) -> Bool {

@@ -43,6 +43,21 @@ struct InjectTests {
             }
         }
 
+        // Every line inject did not add maps back to the same line of the original.
+        for file in report.config.files where file.sha256Before != nil {
+            let injected = ByteLines.split(dir.read(file.path)!)
+            let original = ByteLines.split(originals[file.path]!)
+            #expect(injected.count == original.count + file.insertedLines.count)
+            for number in 1...injected.count {
+                guard let back = file.originalLine(ofInjected: number) else {
+                    #expect(String(decoding: injected[number - 1], as: UTF8.self).contains("# chaos-test: "))
+                    continue
+                }
+                let same = injected[number - 1].elementsEqual(original[back - 1])
+                #expect(same || String(decoding: injected[number - 1], as: UTF8.self).contains("# chaos-test: "), "\(file.path):\(number)")
+            }
+        }
+
         let revert = try Injector.revert(root: AppRoot(dir.path))
         #expect(revert.reverted && revert.merged.isEmpty)
         for (path, bytes) in originals { #expect(dir.read(path) == bytes, "\(path)") }
