@@ -92,6 +92,20 @@ struct InjectTests {
         }
     }
 
+    @Test func routesGlobAndFaultsNarrowThePlan() throws {
+        let dir = try TemporaryDirectory()
+        try FixtureApp.write(into: dir)
+        let options = InjectOptions(faults: [.dependency], routes: "/it*", seed: 1)
+        let report = try Injector.inject(root: AppRoot(dir.path), scan: FixtureApp.scan, options: options, dryRun: true)
+        #expect(report.config.points.map(\.function) == ["list_items"])
+        #expect(report.config.points.allSatisfy { $0.kind == .dependency && $0.fault.faults == [.dependency] && $0.fault.library == "httpx" })
+        #expect(report.config.defaults.faults == [.dependency])
+        #expect(throws: InjectionError.self) {
+            try Injector.inject(root: AppRoot(dir.path), scan: FixtureApp.scan, options: InjectOptions(routes: "/nothing*"), dryRun: true)
+        }
+        #expect(dir.read(".chaos-test/chaos-config.json") == nil)
+    }
+
     @Test func injectingTwiceAddsNothing() throws {
         let dir = try TemporaryDirectory()
         try FixtureApp.write(into: dir)
