@@ -63,7 +63,14 @@ struct FileRewriter {
             return false
         }
         let first = layout.logicalLines[bodyIndex]
-        let before = isDocstring(first.tokens) ? first.lastLine + 1 : first.firstLine
+        var before = first.firstLine
+        if isDocstring(first.tokens) {
+            // Before the statement after the docstring (comments between them stay above the
+            // hook, as PythonModule's insertion line has it), or right after a lone docstring.
+            let next = bodyIndex + 1
+            before = definition.bodyLines.contains(next) && layout.logicalLines[next].indentWidth == first.indentWidth
+                ? layout.logicalLines[next].firstLine : first.lastLine + 1
+        }
         insertions.append(Insertion(beforeLine: before, order: order, indent: first.indent, statement: statement, marker: marker))
         return true
     }

@@ -63,9 +63,9 @@ struct FileRewriterTests {
             class A:
                 def m(self):
                     '''Doc.'''
-                    __import__("chaos_test_runtime").hook("aaaaaaaa")  # chaos-test: aaaaaaaa
 
                     # note
+                    __import__("chaos_test_runtime").hook("aaaaaaaa")  # chaos-test: aaaaaaaa
                     return 1
                 async def n(self): await __import__("chaos_test_runtime").ahook("bbbbbbbb"); return 2  # chaos-test: bbbbbbbb
                 def o(self): ('doc'); __import__("chaos_test_runtime").hook("cccccccc"); return 3  # keep  # chaos-test: cccccccc
