@@ -50,6 +50,25 @@ enum Catalog {
 
     static func canonical(_ name: String) -> String { aliases[name] ?? name }
 
+    /// Last names of every call the catalog knows as a dependency call. A call whose callee
+    /// ends in another name can only be one through an import alias or a redis client
+    /// (whose every command is one), which `DependencyCollector` checks apart.
+    static let dependencyNames: Set<String> = [
+        "get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream", "ws_connect",
+        "urlopen", "connect", "execute", "executemany", "executescript", "commit", "rollback", "fetchone",
+        "fetchall", "fetchmany", "begin", "scalars", "scalar", "flush", "refresh", "exec", "copy", "fetch",
+        "fetchrow", "fetchval", "copy_records_to_table", "create_pool", "sleep", "run", "call", "check_call",
+        "check_output", "Popen", "getoutput", "getstatusoutput", "system", "popen", "create_subprocess_exec",
+        "create_subprocess_shell", "open",
+    ]
+
+    /// Packages whose names, once imported under another name, make any call worth resolving.
+    static let watchedPackages: [String] = [
+        "httpx", "requests", "aiohttp", "urllib", "sqlite3", "sqlalchemy", "redis", "psycopg", "psycopg2", "asyncpg",
+        "time", "asyncio", "subprocess", "os", "io", "builtins", "fastapi", "starlette", "flask", "flask_restful",
+        "flask_restx", "django", "contextlib",
+    ]
+
     /// Callables that build a client object: callable → type of the instance.
     static let constructors: [String: String] = [
         "httpx.Client": "httpx.Client", "httpx.AsyncClient": "httpx.AsyncClient",

@@ -17,10 +17,13 @@ struct DependencyCollector {
     var found: [FoundDependency] = []
 
     mutating func collect() {
+        // With redis in the app, any method call may be a cache command: resolve them all.
+        let everyCall = project.modules.contains { $0.importsRedis }
         for moduleIndex in project.modules.indices {
             let info = project.modules[moduleIndex]
             let module = info.module
             for (callIndex, call) in module.calls.enumerated() {
+                if !everyCall, !Self.mayBeDependency(call, watched: info.watchedImports) { continue }
                 let scope = module.scope(ofCode: call.calleeStart)
                 let value = evaluator.callee(module: moduleIndex, call: callIndex)
                 var entry: Catalog.Entry?
@@ -61,6 +64,13 @@ struct DependencyCollector {
         }
     }
 
+    /// Cheap test before resolving a callee: only these calls can be in the catalog.
+    static func mayBeDependency(_ call: Call, watched: Set<String>) -> Bool {
+        if case .name(let last) = call.chain.last, Catalog.dependencyNames.contains(last) { return true }
+        if case .name(let first) = call.chain.first, watched.contains(first) { return true }
+        return false
+    }
+
     /// The innermost function around a scope (a class body is not one).
     func enclosingFunction(_ scope: Int?, in module: PythonModule) -> Int? {
         var current = scope
@@ -97,55 +107,78 @@ struct DependencyCollector {
 
 /// Which app functions call which, resolved through imports, `self.` and instance attributes,
 /// FastAPI `Depends`, and the thread-pool helpers that call a function for you. Only edges
-/// the scanner can prove are added.
-struct CallGraph {
-    var edges: [DefRef: Set<DefRef>] = [:]
+/// the scanner can prove are added. Edges are resolved lazily, only for functions a route
+/// reaches: most of a large codebase is never asked about.
+final class CallGraph {
+    private let project: ProjectIndex
+    private let evaluator: Evaluator
+    /// Per function: the calls it makes (module-relative call indices), including calls in its
+    /// own header and decorators (for `Depends`).
+    private var callsByOwner: [DefRef: [Int]] = [:]
+    private var edgeCache: [DefRef: [DefRef]] = [:]
 
     init(project: ProjectIndex, evaluator: Evaluator) {
+        self.project = project
+        self.evaluator = evaluator
         for moduleIndex in project.modules.indices {
             let module = project.modules[moduleIndex].module
+            var decorated: [Int: Int] = [:]
+            for (index, definition) in module.definitions.enumerated() {
+                for line in definition.decorators { decorated[line] = index }
+            }
             for (callIndex, call) in module.calls.enumerated() {
                 let scope = module.scope(ofCode: call.calleeStart)
                 let line = module.logicalLines[call.logicalLine]
-                // Calls in a def's own header or decorators belong to the function for `Depends`.
-                var owner = scope.flatMap { module.definitions[$0].isFunction ? DefRef(module: moduleIndex, definition: $0) : nil }
+                var owner = scope.flatMap { module.definitions[$0].isFunction ? $0 : nil }
                 if let header = module.definitionIndex(headerLine: call.logicalLine), line.headerColon.map({ call.open < $0 }) ?? false {
-                    owner = DefRef(module: moduleIndex, definition: header)
-                } else if line.keyword == .decorator,
-                    let decorated = module.definitions.firstIndex(where: { $0.decorators.contains(call.logicalLine) })
-                {
-                    owner = module.definitions[decorated].isFunction ? DefRef(module: moduleIndex, definition: decorated) : owner
+                    owner = header
+                } else if line.keyword == .decorator, let target = decorated[call.logicalLine], module.definitions[target].isFunction {
+                    owner = target
                 }
                 guard let owner else { continue }
-                switch evaluator.callee(module: moduleIndex, call: callIndex) {
-                case .definition(let target):
-                    let definition = project.definition(target)
-                    if definition.isFunction {
-                        edges[owner, default: []].insert(target)
-                    } else if case .definition(let initializer) = evaluator.classMember(target, "__init__", instance: false) {
-                        edges[owner, default: []].insert(initializer)
-                    }
-                case .external(let name):
-                    let canonical = Catalog.canonical(name)
-                    if canonical == "run_in_threadpool" || canonical == "fastapi.Depends" || canonical == "functools.partial",
-                        let first = call.positional.first,
-                        case .definition(let target) = evaluator.evaluate(first.value, module: moduleIndex, scope: scope),
-                        project.definition(target).isFunction
-                    {
-                        edges[owner, default: []].insert(target)
-                    }
-                case .boundMethod(_, "run_in_executor", _):
-                    if call.positional.count >= 2,
-                        case .definition(let target) = evaluator.evaluate(call.positional[1].value, module: moduleIndex, scope: scope),
-                        project.definition(target).isFunction
-                    {
-                        edges[owner, default: []].insert(target)
-                    }
-                default:
-                    break
-                }
+                callsByOwner[DefRef(module: moduleIndex, definition: owner), default: []].append(callIndex)
             }
         }
+    }
+
+    /// The app functions a function calls.
+    func edges(from function: DefRef) -> [DefRef] {
+        if let known = edgeCache[function] { return known }
+        var targets: Set<DefRef> = []
+        let module = project.modules[function.module].module
+        for callIndex in callsByOwner[function] ?? [] {
+            let call = module.calls[callIndex]
+            let scope = module.scope(ofCode: call.calleeStart)
+            switch evaluator.callee(module: function.module, call: callIndex) {
+            case .definition(let target):
+                if project.definition(target).isFunction {
+                    targets.insert(target)
+                } else if case .definition(let initializer) = evaluator.classMember(target, "__init__", instance: false) {
+                    targets.insert(initializer)
+                }
+            case .external(let name):
+                let canonical = Catalog.canonical(name)
+                if canonical == "run_in_threadpool" || canonical == "fastapi.Depends" || canonical == "functools.partial",
+                    let first = call.positional.first,
+                    case .definition(let target) = evaluator.evaluate(first.value, module: function.module, scope: scope),
+                    project.definition(target).isFunction
+                {
+                    targets.insert(target)
+                }
+            case .boundMethod(_, "run_in_executor", _):
+                if call.positional.count >= 2,
+                    case .definition(let target) = evaluator.evaluate(call.positional[1].value, module: function.module, scope: scope),
+                    project.definition(target).isFunction
+                {
+                    targets.insert(target)
+                }
+            default:
+                break
+            }
+        }
+        let sorted = targets.sorted()
+        edgeCache[function] = sorted
+        return sorted
     }
 
     /// Every function reachable from the roots, the roots included.
@@ -153,7 +186,7 @@ struct CallGraph {
         var seen = Set(roots)
         var queue = roots
         while let next = queue.popLast() {
-            for target in edges[next] ?? [] where seen.insert(target).inserted { queue.append(target) }
+            for target in edges(from: next) where seen.insert(target).inserted { queue.append(target) }
         }
         return seen
     }

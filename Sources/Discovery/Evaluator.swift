@@ -111,7 +111,19 @@ final class Evaluator {
 
     // MARK: - Names
 
+    private struct NameKey: Hashable {
+        var module: Int
+        var scope: Int
+        var name: String
+    }
+
+    /// Names whose value does not depend on where they are used (one binding in the scope that
+    /// binds them), resolved once.
+    private var names: [NameKey: Value] = [:]
+
     func resolveName(_ name: String, module: Int, scope: Int?, line: Int) -> Value {
+        let key = NameKey(module: module, scope: scope ?? -1, name: name)
+        if let known = names[key] { return known }
         let info = project.modules[module]
         let definitions = info.module.definitions
         var current = scope
@@ -125,16 +137,17 @@ final class Evaluator {
                 } else {
                     chosen = bindings.last!
                 }
-                return evaluate(binding: chosen, name: name, module: module, scope: current)
+                let value = evaluate(binding: chosen, name: name, module: module, scope: current)
+                if !first || bindings.count == 1 { names[key] = value }
+                return value
             }
             guard let scopeIndex = current else { break }
             current = definitions[scopeIndex].parent
             first = false
         }
-        switch name {
-        case "open": return .external("builtins.open")
-        default: return .unknown
-        }
+        let value: Value = name == "open" ? .external("builtins.open") : .unknown
+        names[key] = value
+        return value
     }
 
     private func evaluate(binding: Binding, name: String, module: Int, scope: Int?) -> Value {

@@ -50,6 +50,12 @@ final class ModuleInfo {
     /// Relative to the app root, `/` separators.
     var path: String
     var module: PythonModule
+    /// Names this module binds by importing from a watched package (`from time import sleep
+    /// as nap` binds `nap`): calls through them are resolved whatever their last name.
+    private(set) var watchedImports: Set<String> = []
+    /// Whether the module imports redis (whose clients make every method a dependency call).
+    private(set) var importsRedis = false
+
     /// Bindings per scope and name, in source order.
     private(set) var bindingTable: [BindingKey: [Binding]] = [:]
 
@@ -87,6 +93,12 @@ final class ModuleInfo {
                 }
             case .importModules(let statement):
                 for item in statement.names {
+                    let source = statement.isFrom ? resolveRelative(module: statement.module, level: statement.level) : item.name
+                    let package = String(source.split(separator: ".").first ?? "")
+                    if Catalog.watchedPackages.contains(package) {
+                        watchedImports.insert(statement.isFrom ? (item.alias ?? item.name) : item.boundName)
+                        if package == "redis" { importsRedis = true }
+                    }
                     if statement.isFrom {
                         guard item.name != "*" else { continue }
                         let base = resolveRelative(module: statement.module, level: statement.level)

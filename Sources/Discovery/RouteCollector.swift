@@ -48,11 +48,23 @@ struct RouteCollector {
         self.evaluator = evaluator
     }
 
+    static let constructorNames: Set<String> = ["FastAPI", "APIRouter", "Starlette", "Router", "Mount", "Flask", "Blueprint", "Api"]
+
+    static let registrationMethods: Set<String> = [
+        "get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "route", "add_api_route",
+        "add_route", "include_router", "mount", "add_url_rule", "register_blueprint", "add_resource",
+    ]
+
     mutating func collect() {
         // Objects first (constructors with their prefixes and route lists), then registrations.
         for moduleIndex in project.modules.indices {
             let module = project.modules[moduleIndex].module
+            let watched = project.modules[moduleIndex].watchedImports
             for (callIndex, call) in module.calls.enumerated() {
+                // A framework object is built by a call to its class, by name or import alias.
+                guard case .name(let last) = call.chain.last,
+                    Self.constructorNames.contains(last) || (call.chain.count == 1 && watched.contains(last))
+                else { continue }
                 let scope = module.scope(ofCode: call.calleeStart)
                 guard case .external(let name) = evaluator.callee(module: moduleIndex, call: callIndex),
                     let kind = FrameworkRegistry.constructors[Catalog.canonical(name)]
@@ -68,7 +80,9 @@ struct RouteCollector {
                 for line in definition.decorators { decorated[line] = index }
             }
             for (callIndex, call) in module.calls.enumerated() {
-                guard call.chain.count >= 2, case .name(let method) = call.chain.last!, call.open - 2 > call.calleeStart else { continue }
+                guard call.chain.count >= 2, case .name(let method) = call.chain.last!, Self.registrationMethods.contains(method),
+                    call.open - 2 > call.calleeStart
+                else { continue }
                 // Only methods of framework objects register routes; a callee of any other kind
                 // (a library function, an unknown) needs no second look.
                 guard case .unknown = evaluator.callee(module: moduleIndex, call: callIndex) else { continue }

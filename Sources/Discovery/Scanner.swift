@@ -47,13 +47,24 @@ public enum Scanner {
         var diagnostics = walker.diagnostics
         guard !entries.isEmpty || walker.oversizedFiles > 0 else { throw .noPythonFiles(options.root.path) }
 
-        var project = ProjectIndex()
-        for entry in entries {
-            guard let data = FileManager.default.contents(atPath: entry.url.path) else {
-                diagnostics.append(Diagnostic(severity: .error, file: entry.relativePath, line: 0, column: 0, message: "cannot read this file; it was skipped"))
-                continue
+        // Files are independent until their names are resolved: read and parse them on every core.
+        let slots = ParseSlots(count: entries.count)
+        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
+            let entry = entries[index]
+            var found: [Diagnostic] = []
+            var module: PythonModule?
+            if let data = FileManager.default.contents(atPath: entry.url.path) {
+                module = parse([UInt8](data), path: entry.relativePath, diagnostics: &found)
+            } else {
+                found.append(Diagnostic(severity: .error, file: entry.relativePath, line: 0, column: 0, message: "cannot read this file; it was skipped"))
             }
-            if let module = parse([UInt8](data), path: entry.relativePath, diagnostics: &diagnostics) {
+            slots.store(index, module: module, diagnostics: found)
+        }
+        var project = ProjectIndex()
+        for (index, entry) in entries.enumerated() {
+            let (module, found) = slots.load(index)
+            diagnostics += found
+            if let module {
                 let (name, isPackage) = ProjectIndex.moduleName(for: entry.relativePath)
                 project.add(ModuleInfo(name: name, isPackage: isPackage, path: entry.relativePath, module: module))
             }
@@ -231,5 +242,31 @@ public enum Scanner {
                 file: info.path, line: info.module.definitions[outermost].line, factory: true)
         }
         return nil
+    }
+}
+
+/// One result slot per file for the parallel parse; each slot is written by exactly one
+/// iteration and read after all of them finished, under a lock for the memory model's sake.
+private final class ParseSlots: @unchecked Sendable {
+    private var modules: [PythonModule?]
+    private var diagnostics: [[Diagnostic]]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        modules = Array(repeating: nil, count: count)
+        diagnostics = Array(repeating: [], count: count)
+    }
+
+    func store(_ index: Int, module: PythonModule?, diagnostics found: [Diagnostic]) {
+        lock.lock()
+        defer { lock.unlock() }
+        modules[index] = module
+        diagnostics[index] = found
+    }
+
+    func load(_ index: Int) -> (PythonModule?, [Diagnostic]) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (modules[index], diagnostics[index])
     }
 }

@@ -168,19 +168,22 @@ public struct SourceText: Sendable {
 
     static func lineStarts(of bytes: [UInt8]) -> [Int] {
         var starts = [0]
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte == 0x0A {
-                starts.append(index + 1)
-            } else if byte == 0x0D {
-                if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
-                starts.append(index + 1)
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let byte = buffer[index]
+                if byte == 0x0A {
+                    starts.append(index + 1)
+                } else if byte == 0x0D {
+                    if index + 1 < count, buffer[index + 1] == 0x0A { index += 1 }
+                    starts.append(index + 1)
+                }
+                index += 1
             }
-            index += 1
         }
-        if starts.count > 1, starts.last == count { starts.removeLast() }
+        if starts.count > 1, starts.last == bytes.count { starts.removeLast() }
         return starts
     }
 
@@ -263,6 +266,9 @@ public struct SourceText: Sendable {
 
     /// The offset of the first byte that does not belong to well-formed UTF-8, or nil.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        // The standard library's validator is vectorized; walk byte by byte only to find
+        // where a file that fails it goes wrong.
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
         var index = 0
         let count = bytes.count
         while index < count {

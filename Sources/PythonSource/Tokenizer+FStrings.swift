@@ -5,8 +5,11 @@
 /// plain scan, so 3.11-valid code (which cannot reuse the outer quote) tokenizes exactly as before.
 extension Tokenizer.Scanner {
     /// The offset after the closing quote(s) of an f-string whose body starts at `start`, or nil.
-    /// `multiline` is false when no line end may occur (a single-quoted string, or one nested in it).
-    func nestedFStringEnd(from start: Int, quote: UInt8, triple: Bool, raw: Bool, multiline: Bool) -> Int? {
+    /// Only a triple-quoted string may hold a line end in its literal text and format specs; a
+    /// replacement field's expression may span lines and hold comments in any f-string (3.12).
+    func nestedFStringEnd(from start: Int, quote: UInt8, triple: Bool, raw: Bool, nesting: Int = 0) -> Int? {
+        // Real code nests a few levels; a bound keeps hostile input from exhausting the stack.
+        guard nesting < 32 else { return nil }
         var index = start
         while index < count {
             let byte = bytes[index]
@@ -21,7 +24,7 @@ extension Tokenizer.Scanner {
                 guard index + 1 < count else { return nil }
                 let next = bytes[index + 1]
                 if next == 0x0A || next == 0x0D {
-                    guard multiline else { return nil }
+                    guard triple else { return nil }
                     index += 2
                 } else if next == UInt8(ascii: "{") || next == UInt8(ascii: "}") {
                     index += 1  // a backslash does not escape a brace: `\{x}` still has a field
@@ -38,7 +41,7 @@ extension Tokenizer.Scanner {
                     index += 2
                 }
             case 0x0A, 0x0D:
-                guard multiline else { return nil }
+                guard triple else { return nil }
                 index += 1
             case UInt8(ascii: "{"):
                 if index + 1 < count, bytes[index + 1] == UInt8(ascii: "{") {
@@ -46,7 +49,7 @@ extension Tokenizer.Scanner {
                 } else {
                     guard
                         let end = replacementFieldEnd(
-                            from: index + 1, quote: quote, triple: triple, raw: raw, multiline: multiline)
+                            from: index + 1, quote: quote, triple: triple, raw: raw, nesting: nesting + 1)
                     else { return nil }
                     index = end
                 }
@@ -60,7 +63,7 @@ extension Tokenizer.Scanner {
     }
 
     /// The offset after the `}` that closes the replacement field whose expression starts at `start`.
-    func replacementFieldEnd(from start: Int, quote: UInt8, triple: Bool, raw: Bool, multiline: Bool) -> Int? {
+    func replacementFieldEnd(from start: Int, quote: UInt8, triple: Bool, raw: Bool, nesting: Int) -> Int? {
         var depth = 0
         var index = start
         while index < count {
@@ -69,13 +72,11 @@ extension Tokenizer.Scanner {
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
                 let innerTriple = index + 2 < count && bytes[index + 1] == byte && bytes[index + 2] == byte
                 let body = index + (innerTriple ? 3 : 1)
-                let innerMultiline = multiline && innerTriple
                 let (isFString, isRaw) = prefixFlags(beforeQuoteAt: index, notBefore: start)
                 let end =
                     isFString
-                    ? nestedFStringEnd(
-                        from: body, quote: byte, triple: innerTriple, raw: isRaw, multiline: innerMultiline)
-                    : plainStringEnd(from: body, quote: byte, triple: innerTriple, multiline: innerMultiline)
+                    ? nestedFStringEnd(from: body, quote: byte, triple: innerTriple, raw: isRaw, nesting: nesting + 1)
+                    : plainStringEnd(from: body, quote: byte, triple: innerTriple)
                 guard let end else { return nil }
                 index = end
             case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
@@ -91,15 +92,11 @@ extension Tokenizer.Scanner {
                 index += 1
             case UInt8(ascii: ":"):
                 if depth == 0 {
-                    return formatSpecEnd(from: index + 1, quote: quote, triple: triple, raw: raw, multiline: multiline)
+                    return formatSpecEnd(from: index + 1, quote: quote, triple: triple, raw: raw, nesting: nesting + 1)
                 }
                 index += 1
             case UInt8(ascii: "#"):
-                guard multiline else { return nil }
                 while index < count, bytes[index] != 0x0A, bytes[index] != 0x0D { index += 1 }
-            case 0x0A, 0x0D:
-                guard multiline else { return nil }
-                index += 1
             default:
                 index += 1
             }
@@ -109,7 +106,8 @@ extension Tokenizer.Scanner {
 
     /// The offset after the `}` that closes a field whose format spec starts at `start`. Quotes
     /// other than the outer closing quote are literal here (`f"{x:'>10}"`); `{...}` nests.
-    func formatSpecEnd(from start: Int, quote: UInt8, triple: Bool, raw: Bool, multiline: Bool) -> Int? {
+    func formatSpecEnd(from start: Int, quote: UInt8, triple: Bool, raw: Bool, nesting: Int) -> Int? {
+        guard nesting < 32 else { return nil }
         var index = start
         while index < count {
             let byte = bytes[index]
@@ -122,17 +120,17 @@ extension Tokenizer.Scanner {
             case UInt8(ascii: "{"):
                 guard
                     let end = replacementFieldEnd(
-                        from: index + 1, quote: quote, triple: triple, raw: raw, multiline: multiline)
+                        from: index + 1, quote: quote, triple: triple, raw: raw, nesting: nesting + 1)
                 else { return nil }
                 index = end
             case UInt8(ascii: "}"):
                 return index + 1
             case UInt8(ascii: "\\"):
                 guard index + 1 < count else { return nil }
-                if !multiline, bytes[index + 1] == 0x0A || bytes[index + 1] == 0x0D { return nil }
+                if !triple, bytes[index + 1] == 0x0A || bytes[index + 1] == 0x0D { return nil }
                 index += 2
             case 0x0A, 0x0D:
-                guard multiline else { return nil }
+                guard triple else { return nil }
                 index += 1
             default:
                 index += 1
@@ -142,7 +140,7 @@ extension Tokenizer.Scanner {
     }
 
     /// The offset after a non-f string literal nested in a replacement field.
-    func plainStringEnd(from start: Int, quote: UInt8, triple: Bool, multiline: Bool) -> Int? {
+    func plainStringEnd(from start: Int, quote: UInt8, triple: Bool) -> Int? {
         var index = start
         while index < count {
             let byte = bytes[index]
@@ -151,11 +149,11 @@ extension Tokenizer.Scanner {
                 if index + 2 < count, bytes[index + 1] == quote, bytes[index + 2] == quote { return index + 3 }
             } else if byte == UInt8(ascii: "\\") {
                 guard index + 1 < count else { return nil }
-                if !multiline, bytes[index + 1] == 0x0A || bytes[index + 1] == 0x0D { return nil }
+                if !triple, bytes[index + 1] == 0x0A || bytes[index + 1] == 0x0D { return nil }
                 index += 2
                 continue
             } else if byte == 0x0A || byte == 0x0D {
-                guard multiline else { return nil }
+                guard triple else { return nil }
             }
             index += 1
         }
@@ -167,8 +165,9 @@ extension Tokenizer.Scanner {
         var index = quoteIndex
         while index > lowerBound, quoteIndex - index < 2 {
             let letter = bytes[index - 1] | 0x20
-            guard letter == UInt8(ascii: "f") || letter == UInt8(ascii: "r") || letter == UInt8(ascii: "b")
-                || letter == UInt8(ascii: "u")
+            guard
+                letter == UInt8(ascii: "f") || letter == UInt8(ascii: "r") || letter == UInt8(ascii: "b")
+                    || letter == UInt8(ascii: "u")
             else { break }
             index -= 1
         }

@@ -14,15 +14,17 @@ extension Tokenizer {
         var indents: [Int] = [0]
         /// A string that began on an earlier line and has not closed yet (`contstr`).
         var pending: PendingString?
+        /// tokenize's `needcont`: set by a backslash-continued single-quoted string, cleared only
+        /// when a continued string closes. While set, every continuation line of a pending string
+        /// (even a later triple-quoted one, after an ERRORTOKEN left it set) must end in a
+        /// backslash, else the string becomes an ERRORTOKEN.
+        var needsContinuation = false
 
         struct PendingString {
             var start: Int
             var startPosition: SourcePosition
             var quote: UInt8
             var triple: Bool
-            /// A single-quoted string continued with a backslash: each line must close it or
-            /// end in another backslash, else `tokenize` emits ERRORTOKEN (`needcont`).
-            var needsContinuation: Bool
             /// Where an f-string found by the nested (3.12) scan ends.
             var knownEnd: Int?
         }
@@ -109,7 +111,8 @@ extension Tokenizer {
                         pos = end
                         emit(.string, from: string.start, at: string.startPosition, to: end)
                         pending = nil
-                    } else if string.needsContinuation && !endsWithBackslashContinuation(lineStart, lineEnd) {
+                        needsContinuation = false
+                    } else if needsContinuation && !endsWithBackslashContinuation(lineStart, lineEnd) {
                         emit(.errorToken, from: string.start, at: string.startPosition, to: lineEnd)
                         pending = nil
                         continue lineLoop

@@ -46,23 +46,26 @@ extension Tokenizer.Scanner {
             let bodyStart = quoteIndex + 3
             var knownEnd: Int? = nil
             if isFString {
-                knownEnd = nestedFStringEnd(from: bodyStart, quote: quote, triple: true, raw: isRaw, multiline: true)
+                knownEnd = nestedFStringEnd(from: bodyStart, quote: quote, triple: true, raw: isRaw)
             }
             if let end = knownEnd ?? tripleQuotedEnd(from: bodyStart, quote: quote), end <= lineEnd {
                 emit(.string, start, end)
                 return .token(end: end)
             }
             pending = PendingString(
-                start: start, startPosition: position, quote: quote, triple: true, needsContinuation: false,
-                knownEnd: knownEnd)
+                start: start, startPosition: position, quote: quote, triple: true, knownEnd: knownEnd)
             return .openToNextLine
         }
 
-        if isFString,
-            let end = nestedFStringEnd(from: quoteIndex + 1, quote: quote, triple: false, raw: isRaw, multiline: false)
-        {
-            emit(.string, start, end)
-            return .token(end: end)
+        if isFString, let end = nestedFStringEnd(from: quoteIndex + 1, quote: quote, triple: false, raw: isRaw) {
+            if end <= lineEnd {
+                emit(.string, start, end)
+                return .token(end: end)
+            }
+            // A 3.12 replacement field that spans lines.
+            pending = PendingString(
+                start: start, startPosition: position, quote: quote, triple: false, knownEnd: end)
+            return .openToNextLine
         }
         // tokenize's ContStr: `'[^\n'\\]*(?:\\.[^\n'\\]*)*('|\\\r?\n)`.
         var index = quoteIndex + 1
@@ -79,8 +82,8 @@ extension Tokenizer.Scanner {
                 let next = bytes[index + 1]
                 if next == 0x0A || next == 0x0D {
                     pending = PendingString(
-                        start: start, startPosition: position, quote: quote, triple: false,
-                        needsContinuation: true, knownEnd: nil)
+                        start: start, startPosition: position, quote: quote, triple: false, knownEnd: nil)
+                    needsContinuation = true
                     return .openToNextLine
                 }
                 index += 2

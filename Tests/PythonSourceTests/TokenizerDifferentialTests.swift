@@ -3,19 +3,58 @@ import Testing
 
 @testable import PythonSource
 
-/// Compares `Tokenizer` with CPython's own `tokenize` on every `.py` file of the machine's stdlib.
-/// `Resources/tokenize_oracle.py` streams CPython's tokens file by file; each file is compared as
-/// it arrives, so the whole dump (hundreds of MB) never exists in memory or on disk.
+/// Compares `Tokenizer` with CPython's own `tokenize` on every `.py` file of the machine's stdlib,
+/// and on mutated stdlib snippets that reach the error paths (ERRORTOKEN, EOF inside a string or
+/// bracket, bad dedents) the stdlib never takes. `Resources/tokenize_oracle.py` streams CPython's
+/// tokens file by file; each file is compared as it arrives, so the whole dump (hundreds of MB)
+/// never exists in memory or on disk.
 @Suite struct TokenizerDifferentialTests {
     @Test func agreesWithCPythonTokenizeOnTheWholeStdlib() throws {
-        let stdlib = try pythonOutput(["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
-        let files = stdlibPythonFiles(under: stdlib)
-        #expect(files.count > 1000, "expected the CPython stdlib under \(stdlib)")
+        let files = try stdlibPythonFiles()
+        #expect(files.count > 1000, "expected the CPython stdlib (python3's sysconfig stdlib path)")
+        let summary = try runDifferential(on: files)
+        for failure in summary.failures.prefix(20) { Issue.record(Comment(rawValue: failure)) }
+        print(
+            "tokenizer differential: \(summary.agreed) files agree, \(summary.failures.count) differ, "
+                + "\(summary.rejected) rejected by tokenize (\(summary.rejectedBySwiftToo) also by Tokenizer), "
+                + "\(summary.tokens) tokens")
+        #expect(summary.failures.isEmpty)
+        #expect(summary.agreed + summary.rejected == files.count)
+    }
 
+    @Test func agreesWithCPythonTokenizeOnMutatedSnippets() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tokenizer-mutations-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let snippets = try MutatedSnippets.write(count: 2500, from: try stdlibPythonFiles(), into: directory)
+        #expect(snippets.count > 1500)
+
+        let summary = try runDifferential(on: snippets, requireSameRejection: true)
+        for failure in summary.failures.prefix(20) { Issue.record(Comment(rawValue: failure)) }
+        print(
+            "tokenizer mutations: \(summary.agreed) snippets agree, \(summary.failures.count) differ, "
+                + "\(summary.rejected) rejected by tokenize (\(summary.rejectedBySwiftToo) also by Tokenizer "
+                + "at the same line), \(summary.tokens) tokens")
+        #expect(summary.failures.isEmpty)
+        #expect(summary.rejected > 100 && summary.agreed > 500, "the mutations should reach both outcomes")
+    }
+
+    struct Summary {
+        var agreed = 0
+        var rejected = 0
+        var rejectedBySwiftToo = 0
+        var tokens = 0
+        var failures: [String] = []
+    }
+
+    /// Streams the oracle's tokens for `files` and compares each file with `Tokenizer`. With
+    /// `requireSameRejection`, a file tokenize rejects must make `Tokenizer` throw for the same line.
+    private func runDifferential(on files: [String], requireSameRejection: Bool = false) throws -> Summary {
         let oracle = try #require(
             Bundle.module.url(forResource: "tokenize_oracle", withExtension: "py", subdirectory: "Resources"))
-        let listFile = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tokenizer-differential-\(ProcessInfo.processInfo.processIdentifier).txt")
+        let listName = "tokenizer-differential-\(ProcessInfo.processInfo.processIdentifier)-\(files.count).txt"
+        let listFile = FileManager.default.temporaryDirectory.appendingPathComponent(listName)
         try files.joined(separator: "\n").write(to: listFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: listFile) }
 
@@ -31,15 +70,11 @@ import Testing
         }
         let reader = OracleReader(pipe.fileHandleForReading)
 
-        var agreed = 0
-        var rejected = 0
-        var rejectedBySwiftToo = 0
-        var tokenCount = 0
-        var failures: [String] = []
+        var summary = Summary()
         for file in files {
             guard let header = try reader.line() else {
-                Issue.record("tokenize_oracle.py stopped before \(file)")
-                return
+                summary.failures.append("tokenize_oracle.py stopped before \(file)")
+                return summary
             }
             let raw = [UInt8](FileManager.default.contents(atPath: file) ?? Data())
             let swiftResult = Result { () throws -> (SourceText, [Token]) in
@@ -47,25 +82,32 @@ import Testing
                 return (source, try Tokenizer.tokenize(source))
             }
             if header.hasPrefix("R ") {
-                rejected += 1
-                if case .failure = swiftResult { rejectedBySwiftToo += 1 }
+                summary.rejected += 1
+                // `R <line> <type>: <message>`
+                let expectedLine = header.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+                switch swiftResult {
+                case .failure(let error as TokenizeError) where !requireSameRejection || error.line == expectedLine:
+                    summary.rejectedBySwiftToo += 1
+                case .failure where !requireSameRejection:
+                    summary.rejectedBySwiftToo += 1
+                case .failure(let error):
+                    summary.failures.append("\(file): tokenize says '\(header)', Tokenizer throws \(error)")
+                case .success:
+                    if requireSameRejection {
+                        summary.failures.append("\(file): tokenize says '\(header)', Tokenizer accepts it")
+                    }
+                }
                 continue
             }
             let expectedCount = try #require(Int(header.dropFirst(2)), "bad oracle header '\(header)'")
-            let comparison = try compare(file: file, swift: swiftResult, expectedCount: expectedCount, reader)
-            tokenCount += expectedCount
-            if let failure = comparison {
-                failures.append(failure)
+            summary.tokens += expectedCount
+            if let failure = try compare(file: file, swift: swiftResult, expectedCount: expectedCount, reader) {
+                summary.failures.append(failure)
             } else {
-                agreed += 1
+                summary.agreed += 1
             }
         }
-        for failure in failures.prefix(20) { Issue.record(Comment(rawValue: failure)) }
-        print(
-            "tokenizer differential: \(agreed) files agree, \(failures.count) differ, "
-                + "\(rejected) rejected by tokenize (\(rejectedBySwiftToo) also by Tokenizer), \(tokenCount) tokens")
-        #expect(failures.isEmpty)
-        #expect(agreed + rejected == files.count)
+        return summary
     }
 
     /// Reads one file's tokens from the oracle (always all of them, to stay in step) and returns
@@ -88,7 +130,8 @@ import Testing
             let expected = try reader.token()
             guard firstDifference == nil, let source else { continue }
             guard index < tokens.count else {
-                firstDifference = "\(file): Tokenizer ends after \(tokens.count) tokens; tokenize goes on with "
+                firstDifference =
+                    "\(file): Tokenizer ends after \(tokens.count) tokens; tokenize goes on with "
                     + expected.rendered
                 continue
             }
@@ -102,8 +145,9 @@ import Testing
                 ? expected.text == Array(tokenizeEncodingName(source).utf8)
                 : expected.text.withUnsafeBufferPointer { lhs in
                     source.bytes.withUnsafeBufferPointer { rhs in
-                        lhs.count == token.range.count
-                            && (lhs.isEmpty || memcmp(lhs.baseAddress!, rhs.baseAddress! + token.range.lowerBound, lhs.count) == 0)
+                        guard lhs.count == token.range.count else { return false }
+                        guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return lhs.isEmpty }
+                        return memcmp(left, right + token.range.lowerBound, lhs.count) == 0
                     }
                 }
             if token.kind.pythonName != expected.kind || !textMatches || token.start.line != expected.startLine
@@ -111,7 +155,8 @@ import Testing
                 || column(token.end) != expected.endColumn
             {
                 let swiftSide = renderTokens(source, [token])[0]
-                firstDifference = "\(file): token \(index) differs:\n  Tokenizer: \(swiftSide)\n  tokenize:  \(expected.rendered)"
+                firstDifference =
+                    "\(file): token \(index) differs:\n  Tokenizer: \(swiftSide)\n  tokenize:  \(expected.rendered)"
             }
         }
         if firstDifference == nil, tokens.count != expectedCount {
@@ -120,13 +165,24 @@ import Testing
         return firstDifference
     }
 
+    /// For each line, whether it is pure ASCII (byte columns are then character columns).
     private static func asciiLines(_ source: SourceText) -> [Bool] {
-        (1...source.lineCount).map { line in source.bytes[source.lineRange(line)].allSatisfy { $0 < 0x80 } }
+        var flags = [Bool](repeating: true, count: source.lineCount)
+        source.bytes.withUnsafeBufferPointer { bytes in
+            var line = 0
+            let starts = source.lineStarts
+            for index in 0..<bytes.count where bytes[index] >= 0x80 {
+                while line + 1 < starts.count, starts[line + 1] <= index { line += 1 }
+                flags[line] = false
+            }
+        }
+        return flags
     }
 }
 
-/// Every `.py` file under the stdlib, test folders included, `site-packages` excluded; sorted.
-private func stdlibPythonFiles(under root: String) -> [String] {
+/// Every `.py` file under python3's stdlib, test folders included, `site-packages` excluded; sorted.
+private func stdlibPythonFiles() throws -> [String] {
+    let root = try pythonOutput(["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
     let rootURL = URL(fileURLWithPath: root)
     guard let walker = FileManager.default.enumerator(at: rootURL, includingPropertiesForKeys: [.isDirectoryKey])
     else { return [] }
@@ -163,11 +219,13 @@ private struct OracleToken {
     var text: [UInt8]
 
     var rendered: String {
-        "\(kind) '\(escaped(String(decoding: text, as: UTF8.self)))' \(startLine):\(startColumn)-\(endLine):\(endColumn)"
+        let text = escaped(String(decoding: text, as: UTF8.self))
+        return "\(kind) '\(text)' \(startLine):\(startColumn)-\(endLine):\(endColumn)"
     }
 }
 
-/// Buffered reads from the oracle's stdout.
+/// Buffered reads from the oracle's stdout. Parsing works on raw bytes: a debug build would
+/// otherwise spend most of the test in String and generic collection code.
 private final class OracleReader {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
@@ -186,40 +244,67 @@ private final class OracleReader {
         return true
     }
 
-    /// The next line without its `\n`, or nil at end of stream.
-    func line() throws -> String? {
-        var scanned = position
+    /// The offset of the next `\n` at or after `position`, reading more output as needed.
+    private func nextNewline() throws -> Int? {
         while true {
-            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-                let text = String(decoding: buffer[position..<newline], as: UTF8.self)
-                position = newline + 1
-                return text
+            let found = buffer.withUnsafeBufferPointer { pointer -> Int? in
+                guard position < pointer.count, let base = pointer.baseAddress,
+                    let hit = memchr(base + position, 0x0A, pointer.count - position)
+                else { return nil }
+                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             }
-            scanned = buffer.count - position
+            if let found { return found }
             guard try fill() else { return nil }
         }
     }
 
-    func bytes(_ count: Int) throws -> [UInt8] {
-        while buffer.count - position < count {
-            guard try fill() else { throw OracleError(message: "tokenize_oracle.py output ended inside a token") }
-        }
-        let result = Array(buffer[position..<position + count])
-        position += count
-        return result
+    /// The next line without its `\n`, or nil at end of stream.
+    func line() throws -> String? {
+        guard let newline = try nextNewline() else { return nil }
+        let text = String(decoding: buffer[position..<newline], as: UTF8.self)
+        position = newline + 1
+        return text
     }
 
     func token() throws -> OracleToken {
-        guard let header = try line() else { throw OracleError(message: "tokenize_oracle.py output ended early") }
-        let fields = header.split(separator: " ")
-        guard fields.count == 6, let startLine = Int(fields[1]), let startColumn = Int(fields[2]),
-            let endLine = Int(fields[3]), let endColumn = Int(fields[4]), let length = Int(fields[5])
-        else { throw OracleError(message: "bad token line from tokenize_oracle.py: '\(header)'") }
-        let text = try bytes(length)
-        _ = try bytes(1)  // the `\n` after the text
+        guard let newline = try nextNewline() else { throw OracleError(message: "tokenize_oracle.py ended early") }
+        var kindEnd = position
+        var numbers = (0, 0, 0, 0, 0, 0)
+        let parsed = buffer.withUnsafeBufferPointer { pointer -> Bool in
+            while kindEnd < newline, pointer[kindEnd] != 0x20 { kindEnd += 1 }
+            var index = kindEnd
+            var values: [Int] = []
+            values.reserveCapacity(5)
+            while index < newline {
+                index += 1  // the space
+                var value = 0
+                let digitsStart = index
+                while index < newline, pointer[index] != 0x20 {
+                    value = value * 10 + Int(pointer[index] &- 0x30)
+                    index += 1
+                }
+                if index == digitsStart { return false }
+                values.append(value)
+            }
+            guard values.count == 5 else { return false }
+            numbers = (values[0], values[1], values[2], values[3], values[4], 0)
+            return true
+        }
+        guard parsed else {
+            let header = String(decoding: buffer[position..<newline], as: UTF8.self)
+            throw OracleError(message: "bad token line from tokenize_oracle.py: '\(header)'")
+        }
+        let kind = String(decoding: buffer[position..<kindEnd], as: UTF8.self)
+        position = newline + 1
+        let length = numbers.4
+        while buffer.count - position < length + 1 {
+            guard try fill() else { throw OracleError(message: "tokenize_oracle.py ended inside a token") }
+        }
+        let text = Array(buffer[position..<position + length])
+        position += length + 1  // the text and its `\n`
         return OracleToken(
-            kind: String(fields[0]), startLine: startLine, startColumn: startColumn, endLine: endLine,
-            endColumn: endColumn, text: text)
+            kind: kind, startLine: numbers.0, startColumn: numbers.1, endLine: numbers.2, endColumn: numbers.3,
+            text: text)
     }
 }
 

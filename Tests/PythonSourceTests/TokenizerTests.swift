@@ -178,6 +178,22 @@ import Testing
             ])
     }
 
+    @Test func aStaleContinuationFlagTurnsALaterTripleQuotedStringIntoAnErrorToken() throws {
+        // tokenize never clears `needcont` after the first string's ERRORTOKEN, so the triple-quoted
+        // string's continuation line must end in a backslash too; it does not, and its first two
+        // lines become an ERRORTOKEN as well.
+        #expect(
+            try render("'a\\\nb\n'''x\nmid\ny'''\n'''\n") == [
+                "ENCODING 'utf-8' 0:0-0:0",
+                "ERRORTOKEN ''a\\\\\\nb\\n' 1:0-2:2",
+                "ERRORTOKEN ''''x\\nmid\\n' 3:0-4:4",
+                "NAME 'y' 5:0-5:1",
+                "STRING ''''\\n'''' 5:1-6:3",
+                "NEWLINE '\\n' 6:3-6:4",
+                "ENDMARKER '' 7:0-7:0",
+            ])
+    }
+
     @Test func pythonElevenFStrings() throws {
         #expect(
             try render("f\"{x!r:>{w}}\" f\"{{a}}\" rf\"\\{x}\" f\"{'a'}\"\n") == [
@@ -225,6 +241,19 @@ import Testing
             ])
     }
 
+    @Test func pythonTwelveReplacementFieldsMaySpanLinesInASingleQuotedFString() throws {
+        // As in CPython 3.12's test_fstring.py: the expression part may hold line ends and comments.
+        #expect(
+            try render("f\"{(\n  1 +  # one\n  2\n)}\" + x\n") == [
+                "ENCODING 'utf-8' 0:0-0:0",
+                "STRING 'f\"{(\\n  1 +  # one\\n  2\\n)}\"' 1:0-4:3",
+                "OP '+' 4:4-4:5",
+                "NAME 'x' 4:6-4:7",
+                "NEWLINE '\\n' 4:7-4:8",
+                "ENDMARKER '' 5:0-5:0",
+            ])
+    }
+
     @Test func fStringWithNoNestedEndFallsBackToThePlainScan() throws {
         // `f"{"` is no valid f-string; tokenize 3.11 still ends it at the second quote.
         #expect(
@@ -236,6 +265,13 @@ import Testing
                 "NEWLINE '\\n' 1:10-1:11",
                 "ENDMARKER '' 2:0-2:0",
             ])
+    }
+
+    @Test func deeplyNestedFStringFallsBackInsteadOfExhaustingTheStack() throws {
+        let text = "f\"" + String(repeating: "{x:", count: 5000) + "\"\n"
+        let tokens = try Tokenizer.tokenize(SourceText(text))
+        #expect(tokens.map(\.kind) == [.encoding, .string, .newline, .endmarker])
+        #expect(tokens[1].range == 0..<(text.utf8.count - 1))
     }
 
     @Test func nonASCIIIdentifiers() throws {
