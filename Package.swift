@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         // The JSON files that pass between stages (CONTRACTS.md in code).
@@ -38,10 +39,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Unified diffs (make, parse, apply, reverse) and transactional, locked, contained file writes.
+        .target(
+            name: "Patching",
+            dependencies: ["Artifacts", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Chaos plan -> hooks -> patches + chaos-config.json; ships the Python runtime.
+        .target(
+            name: "Injection",
+            dependencies: ["Artifacts", "PythonSource", "Patching"],
+            resources: [.copy("Resources/chaos_test_runtime.py")]
+        ),
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen",
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +77,10 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
+        .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
+        .testTarget(
+            name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource"]
+        ),
         .testTarget(
             name: "PythonSourceTests", dependencies: ["PythonSource"],
             resources: [.copy("Resources")]

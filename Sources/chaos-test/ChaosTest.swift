@@ -9,7 +9,10 @@ struct ChaosTest: AsyncParsableCommand {
         commandName: "chaos-test",
         abstract: "Find where a Python web app breaks under failure, and get reviewable fixes.",
         version: ToolVersion.current,
-        subcommands: [ScanCommand.self, LoadCommand.self]
+        subcommands: [
+            ScanCommand.self, InjectCommand.self, RevertCommand.self, ChaosCommand.self, StatusCommand.self,
+            CheckCommand.self, LoadCommand.self,
+        ]
     )
 }
 

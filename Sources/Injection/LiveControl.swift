@@ -1,0 +1,82 @@
+import Artifacts
+import Foundation
+import Patching
+
+/// `chaos on|off|set` and `status`: they read the state and change only settings.json, which
+/// the runtime re-reads on its next hook call, so the app needs no restart.
+public enum LiveControl {
+    public enum Change: Sendable {
+        case on
+        case off
+        case rate(Double, point: String?)
+    }
+
+    /// Applies `change` to settings.json and returns the new settings.
+    public static func apply(_ change: Change, root: AppRoot) throws(InjectionError) -> ChaosSettings {
+        try Injector.locked(root, command: "chaos") { _ throws(InjectionError) in
+            guard var settings = try ChaosState.loadSettings(root), let config = try ChaosState.loadConfig(root) else {
+                throw InjectionError(.input, "chaos is not injected in \(root.path); run `chaos-test inject \(root.path)` first.")
+            }
+            switch change {
+            case .on: settings.enabled = true
+            case .off: settings.enabled = false
+            case .rate(let rate, let point):
+                guard rate >= 0, rate <= 1 else {
+                    throw InjectionError(.input, "--fault-rate \(rate): a probability must be between 0 and 1.")
+                }
+                if let point {
+                    guard let match = config.points.first(where: { $0.id == point || $0.short == point }) else {
+                        throw InjectionError(
+                            .input, "--point \(point): no such point; `chaos-test status \(root.path)` lists them (id or 8-hex short form).")
+                    }
+                    settings.points[match.id, default: .init(short: match.short, kind: match.kind, faults: match.fault.faults, library: match.fault.library)].rate = rate
+                } else {
+                    settings.default.rate = rate
+                }
+            }
+            let path: String
+            do { path = try root.resolve(".chaos-test/" + Injector.settingsName) } catch { throw InjectionError(.input, "\(error)") }
+            do { try FileIO.writeAtomically(try Injector.encode(settings), to: path, mode: 0o644) } catch {
+                throw InjectionError(.environment, "\(error)")
+            }
+            return settings
+        }
+    }
+
+    public struct Status: Sendable, Encodable {
+        public var injected: Bool
+        public var enabled: Bool?
+        public var rate: Double?
+        public var points: [ChaosConfig.Point]
+        public var fixesApplied: Int
+        public var journalPending: String?
+        public var hooksInSource: Int
+
+        enum CodingKeys: String, CodingKey {
+            case injected, enabled, rate, points
+            case fixesApplied = "fixes_applied"
+            case journalPending = "journal_pending"
+            case hooksInSource = "hooks_in_source"
+        }
+    }
+
+    /// Reads the state without changing anything (an interrupted command is reported, not recovered).
+    public static func status(root: AppRoot) throws(InjectionError) -> Status {
+        let config = try ChaosState.loadConfig(root)
+        let settings = try ChaosState.loadSettings(root)
+        var fixes = 0
+        if let data = try Injector.read(root, ".chaos-test/fixes.json"),
+            let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any]
+        {
+            fixes = (object["fixes"] as? [Any])?.count ?? 0
+        }
+        var journal: String?
+        if let data = try Injector.read(root, ".chaos-test/" + Transaction.journalName) {
+            let operation = (try? ArtifactJSON.decode(Journal.self, from: Data(data)))?.operation ?? "unknown"
+            journal = operation
+        }
+        return Status(
+            injected: config != nil, enabled: settings?.enabled, rate: settings?.default.rate, points: config?.points ?? [],
+            fixesApplied: fixes, journalPending: journal, hooksInSource: try HookCheck.findings(root).count)
+    }
+}

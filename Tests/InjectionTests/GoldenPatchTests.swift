@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// `Patches/<sample>/chaos/` holds what `inject --seed 1` writes for each sample: its patches,
+/// chaos-config.json and settings.json. This test regenerates them with the real binary and
+/// compares byte for byte. Re-record with `CHAOS_TEST_RECORD=1 swift test --filter GoldenPatchTests`.
+struct GoldenPatchTests {
+    @Test(arguments: [Samples.orbital, Samples.flask].map(\.name))
+    func injectWritesTheGoldenPatches(_ name: String) throws {
+        let sample = [Samples.orbital, Samples.flask].first { $0.name == name }!
+        let (dir, _) = try Samples.copy(sample)
+        let (status, output) = try Binary.run(["inject", dir.path, "--app", sample.app, "--seed", "1"])
+        try #require(status == 0, "\(output)")
+        let written = dir.path + "/.chaos-test"
+        var produced: [String: [UInt8]] = [:]
+        for name in ["chaos-config.json", "settings.json"] { produced[name] = dir.read(".chaos-test/" + name) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: written + "/patches") {
+            produced["patches/" + name] = dir.read(".chaos-test/patches/" + name)
+        }
+        let golden = Samples.repository + "/Patches/\(sample.name)/chaos"
+        if ProcessInfo.processInfo.environment["CHAOS_TEST_RECORD"] == "1" {
+            try? FileManager.default.removeItem(atPath: golden)
+            for (name, bytes) in produced {
+                let url = URL(fileURLWithPath: golden + "/" + name)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(bytes).write(to: url)
+            }
+            return
+        }
+        var expected: [String: [UInt8]] = [:]
+        let walker = FileManager.default.enumerator(atPath: golden)
+        while let relative = walker?.nextObject() as? String {
+            guard walker?.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+            expected[relative] = [UInt8](FileManager.default.contents(atPath: golden + "/" + relative)!)
+        }
+        #expect(!expected.isEmpty, "no golden files in \(golden); record them with CHAOS_TEST_RECORD=1")
+        #expect(Set(produced.keys) == Set(expected.keys))
+        for (name, bytes) in expected {
+            #expect(produced[name] == bytes, "\(name) differs from \(golden)/\(name); if the change is intended, re-record with CHAOS_TEST_RECORD=1 and review the diff")
+        }
+    }
+}

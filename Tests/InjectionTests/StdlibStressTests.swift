@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import Injection
+@testable import Patching
+
+/// Every function of every file of CPython's stdlib gets a hook; each result must compile
+/// wherever the original did (one Python process compiles the whole batch), and reverting
+/// through the rendered, re-parsed patch must give back every file byte for byte.
+struct StdlibStressTests {
+    @Test func hookEveryFunctionOfTheStdlibThenRevert() throws {
+        let (code, stdlibOut) = try run("/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
+        try #require(code == 0)
+        let stdlib = stdlibOut.trimmingCharacters(in: .whitespacesAndNewlines)
+        var paths: [String] = []
+        let walker = FileManager.default.enumerator(atPath: stdlib)!
+        while let relative = walker.nextObject() as? String {
+            if relative.hasPrefix("site-packages") || relative.hasPrefix("dist-packages") { walker.skipDescendants(); continue }
+            if relative.hasSuffix(".py") { paths.append(relative) }
+        }
+        paths.sort()
+        let started = Date()
+        var changes: [FileChange] = []
+        var functions = 0
+        var hooked = 0
+        var unreadable: [String] = []
+        var skipped = 0
+        var hookSeconds = 0.0
+        var diffSeconds = 0.0
+        var revertFailures: [String] = []
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: stdlib + "/" + path) else { continue }
+            let original = [UInt8](data)
+            let t0 = Date()
+            let result = EveryFunctionHooks.inject(path: path, bytes: original)
+            hookSeconds += Date().timeIntervalSince(t0)
+            guard let injected = result.bytes else {
+                unreadable.append("\(path): \(result.diagnostics.first?.message ?? "")")
+                continue
+            }
+            functions += result.functions
+            hooked += result.hooked
+            skipped += result.diagnostics.count
+            if injected == original { continue }
+            // Revert through the patch as written to disk and read back.
+            let t1 = Date()
+            let patch = FilePatch.make(path: path, old: original, new: injected)
+            diffSeconds += Date().timeIntervalSince(t1)
+            let parsed = try FilePatch.parse(patch.render(), name: path + ".patch")
+            let restored = try parsed[0].reversed.apply(to: injected)
+            if restored != original { revertFailures.append(path) }
+            if try parsed[0].apply(to: original) != injected { revertFailures.append(path + " (forward)") }
+            changes.append(FileChange(path: path, before: original, after: injected))
+        }
+        let rewriteSeconds = Date().timeIntervalSince(started)
+        let failures = try CompileCheck.failures(changes, python: "python3")
+        let total = Date().timeIntervalSince(started)
+        print("""
+            stdlib stress: \(paths.count) files, \(changes.count) rewritten, \(unreadable.count) refused as unreadable
+              functions \(functions), hooked \(hooked), skipped with a diagnostic \(skipped)
+              compile failures where the original compiled: \(failures.count)
+              revert mismatches: \(revertFailures.count)
+              placing hooks \(String(format: "%.1f", hookSeconds)) s, making diffs \(String(format: "%.1f", diffSeconds)) s
+              rewrite+patch round trip \(String(format: "%.1f", rewriteSeconds)) s, with the compile check \(String(format: "%.1f", total)) s
+            """)
+        for failure in failures.prefix(20) { print("  compile: \(failure.path):\(failure.line): \(failure.message)") }
+        for path in unreadable.prefix(20) { print("  refused: \(path)") }
+        #expect(failures.isEmpty)
+        #expect(revertFailures.isEmpty, "\(revertFailures.prefix(20))")
+        #expect(paths.count > 1000 && hooked > 30000)
+        #expect(Double(hooked) / Double(functions) > 0.99)
+    }
+}
