@@ -123,6 +123,12 @@ public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
     public var clientScope: String?
     /// The line where that client was made.
     public var clientLine: Int?
+    /// Whether the call is awaited (or entered with `async with`): false for a blocking call.
+    public var awaited: Bool?
+    /// For each route that reaches the call: the call in the route's handler where the path
+    /// to it starts (the call itself when it sits in the handler), and whether the path goes
+    /// through a thread pool. This is where a blocking call in an async handler is fixed.
+    public var reachedVia: [ReachedVia]?
 
     enum CodingKeys: String, CodingKey {
         case kind, library, callee, file, line, column, function, qualname, routes
@@ -131,6 +137,8 @@ public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
         case hasTimeout = "has_timeout"
         case clientScope = "client_scope"
         case clientLine = "client_line"
+        case awaited
+        case reachedVia = "reached_via"
     }
 
     public init(
@@ -171,5 +179,22 @@ public struct Diagnostic: Codable, Sendable, Equatable, Hashable, CustomStringCo
 
     public var description: String {
         "\(file):\(line):\(column): \(severity.rawValue): \(message)"
+    }
+}
+
+/// Where a route's handler starts the path to a dependency call.
+public struct ReachedVia: Codable, Sendable, Equatable, Hashable {
+    /// Endpoint key.
+    public var route: String
+    public var file: String
+    public var line: Int?
+    /// True when a step of the path hands a function to a thread pool.
+    public var offloaded: Bool
+
+    public init(route: String, file: String, line: Int?, offloaded: Bool) {
+        self.route = route
+        self.file = file
+        self.line = line
+        self.offloaded = offloaded
     }
 }

@@ -59,6 +59,8 @@ struct DependencyCollector {
                         dependency.clientLine = origin.line
                     }
                 }
+                let line = module.logicalLines[call.logicalLine]
+                dependency.awaited = call.isAwaited || (line.keyword == .with && line.isAsync)
                 found.append(FoundDependency(call: dependency, module: moduleIndex, scope: function))
             }
         }
@@ -148,20 +150,36 @@ final class CallGraph {
         return grouped[function.definition] ?? []
     }
 
-    /// The app functions a function calls.
-    func edges(from function: DefRef) -> [DefRef] {
+    /// An edge and the call that makes it.
+    struct Edge {
+        var target: DefRef
+        /// The call's index in its module.
+        var call: Int
+        /// True when the call hands the function to a thread pool (`run_in_threadpool`,
+        /// `asyncio.to_thread`, `run_in_executor`) instead of calling it.
+        var offloaded: Bool
+    }
+
+    private var edgeCache: [DefRef: [Edge]] = [:]
+
+    /// The app functions a function calls, with the calls that call them.
+    func edges(from function: DefRef) -> [Edge] {
         if let known = edgeCache[function] { return known }
-        var targets: Set<DefRef> = []
+        var found: [Edge] = []
+        var seen: Set<DefRef> = []
         let module = project.modules[function.module].module
+        func add(_ target: DefRef, _ call: Int, offloaded: Bool) {
+            if seen.insert(target).inserted { found.append(Edge(target: target, call: call, offloaded: offloaded)) }
+        }
         for callIndex in calls(of: function) {
             let call = module.calls[callIndex]
             let scope = module.scope(ofCode: call.calleeStart)
             switch evaluator.callee(module: function.module, call: callIndex) {
             case .definition(let target):
                 if project.definition(target).isFunction {
-                    targets.insert(target)
+                    add(target, callIndex, offloaded: false)
                 } else if case .definition(let initializer) = evaluator.classMember(target, "__init__", instance: false) {
-                    targets.insert(initializer)
+                    add(initializer, callIndex, offloaded: false)
                 }
             case .external(let name):
                 let canonical = Catalog.canonical(name)
@@ -170,22 +188,39 @@ final class CallGraph {
                     case .definition(let target) = evaluator.evaluate(first.value, module: function.module, scope: scope),
                     project.definition(target).isFunction
                 {
-                    targets.insert(target)
+                    add(target, callIndex, offloaded: canonical == "run_in_threadpool")
                 }
             case .boundMethod(_, "run_in_executor", _):
                 if call.positional.count >= 2,
                     case .definition(let target) = evaluator.evaluate(call.positional[1].value, module: function.module, scope: scope),
                     project.definition(target).isFunction
                 {
-                    targets.insert(target)
+                    add(target, callIndex, offloaded: true)
                 }
             default:
                 break
             }
         }
-        let sorted = targets.sorted()
-        edgeCache[function] = sorted
-        return sorted
+        edgeCache[function] = found
+        return found
+    }
+
+    /// How a root reaches each function: the call in the root that starts the path (nil for
+    /// the root itself), and whether any step of it went through a thread pool.
+    func paths(from root: DefRef) -> [DefRef: (via: Int?, offloaded: Bool)] {
+        var result: [DefRef: (via: Int?, offloaded: Bool)] = [root: (nil, false)]
+        var queue = [root]
+        var head = 0
+        while head < queue.count {
+            let next = queue[head]
+            head += 1
+            let from = result[next]!
+            for edge in edges(from: next) where result[edge.target] == nil {
+                result[edge.target] = (from.via ?? edge.call, from.offloaded || edge.offloaded)
+                queue.append(edge.target)
+            }
+        }
+        return result
     }
 
     /// Every function reachable from the roots, the roots included.
@@ -193,7 +228,7 @@ final class CallGraph {
         var seen = Set(roots)
         var queue = roots
         while let next = queue.popLast() {
-            for target in edges(from: next) where seen.insert(target).inserted { queue.append(target) }
+            for edge in edges(from: next) where seen.insert(edge.target).inserted { queue.append(edge.target) }
         }
         return seen
     }

@@ -195,13 +195,29 @@ public enum Scanner {
         dependencies.collect()
         let graph = CallGraph(project: project, evaluator: evaluator)
         var keysByFunction: [DefRef: Set<String>] = [:]
+        var viaByFunction: [DefRef: [ReachedVia]] = [:]
         for root in roots {
-            for function in graph.reachable(from: root.functions) { keysByFunction[function, default: []].formUnion(root.keys) }
+            for function in root.functions {
+                let rootInfo = project.modules[function.module]
+                for (reached, path) in graph.paths(from: function) {
+                    keysByFunction[reached, default: []].formUnion(root.keys)
+                    let line = path.via.map { rootInfo.module.calls[$0].line }
+                    for key in root.keys {
+                        viaByFunction[reached, default: []].append(
+                            ReachedVia(route: key, file: rootInfo.path, line: line, offloaded: path.offloaded))
+                    }
+                }
+            }
         }
         let calls = dependencies.found.map { found -> DependencyCall in
             var call = found.call
             if let scope = found.scope {
-                call.routes = (keysByFunction[DefRef(module: found.module, definition: scope)] ?? []).sorted()
+                let ref = DefRef(module: found.module, definition: scope)
+                call.routes = (keysByFunction[ref] ?? []).sorted()
+                call.reachedVia = (viaByFunction[ref] ?? []).map {
+                    // A call in the handler itself is reached at its own line.
+                    ReachedVia(route: $0.route, file: $0.line == nil ? call.file : $0.file, line: $0.line ?? call.line, offloaded: $0.offloaded)
+                }.sorted { ($0.route, $0.file, $0.line ?? 0) < ($1.route, $1.file, $1.line ?? 0) }
             }
             return call
         }

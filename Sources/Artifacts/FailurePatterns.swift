@@ -1,0 +1,241 @@
+/// `failure-patterns.json`: what broke, where, and why (CONTRACTS.md, "failure-patterns.json").
+public struct FailurePatterns: Codable, Sendable, Equatable {
+    public static let schemaVersion = 1
+
+    public var schema: Int
+    /// Per endpoint key (`"POST /api/bookings"`), plus `"*"` for all together.
+    public var endpoints: [String: EndpointComparison]
+    /// Per injection point id.
+    public var points: [String: PointEffect]
+    public var tracebacks: [TracebackGroup]
+    /// Measured patterns first (by impact), then static findings.
+    public var patterns: [Pattern]
+    /// Why the analysis is incomplete, when it is (a partial load, a missing log).
+    public var notes: [String]
+
+    public init(
+        endpoints: [String: EndpointComparison], points: [String: PointEffect], tracebacks: [TracebackGroup],
+        patterns: [Pattern], notes: [String] = []
+    ) {
+        self.schema = Self.schemaVersion
+        self.endpoints = endpoints
+        self.points = points
+        self.tracebacks = tracebacks
+        self.patterns = patterns
+        self.notes = notes
+    }
+}
+
+/// One endpoint's figures in the baseline and the chaos phase, and the difference.
+public struct EndpointComparison: Codable, Sendable, Equatable {
+    public var baseline: EndpointFigures?
+    public var chaos: EndpointFigures?
+    public var delta: EndpointDelta?
+
+    public init(baseline: EndpointFigures?, chaos: EndpointFigures?, delta: EndpointDelta?) {
+        self.baseline = baseline
+        self.chaos = chaos
+        self.delta = delta
+    }
+}
+
+/// An endpoint in one phase.
+public struct EndpointFigures: Codable, Sendable, Equatable {
+    public var requests: Int
+    public var successRate: Double
+    public var errorRate: Double
+    public var clientErrors: Int
+    /// Status code (as a string) → count.
+    public var statuses: [String: Int]
+    /// Error kind (`timeout`, `http_5xx`, ...) → count.
+    public var errorKinds: [String: Int]
+    public var p50Us: Int
+    public var p95Us: Int
+    public var p99Us: Int
+    public var maxUs: Int
+
+    enum CodingKeys: String, CodingKey {
+        case requests, statuses
+        case successRate = "success_rate"
+        case errorRate = "error_rate"
+        case clientErrors = "client_errors"
+        case errorKinds = "error_kinds"
+        case p50Us = "p50_us"
+        case p95Us = "p95_us"
+        case p99Us = "p99_us"
+        case maxUs = "max_us"
+    }
+
+    public init(
+        requests: Int, successRate: Double, errorRate: Double, clientErrors: Int, statuses: [String: Int],
+        errorKinds: [String: Int], p50Us: Int, p95Us: Int, p99Us: Int, maxUs: Int
+    ) {
+        self.requests = requests
+        self.successRate = successRate
+        self.errorRate = errorRate
+        self.clientErrors = clientErrors
+        self.statuses = statuses
+        self.errorKinds = errorKinds
+        self.p50Us = p50Us
+        self.p95Us = p95Us
+        self.p99Us = p99Us
+        self.maxUs = maxUs
+    }
+}
+
+/// Chaos minus baseline.
+public struct EndpointDelta: Codable, Sendable, Equatable {
+    public var errorRate: Double
+    public var p50Us: Int
+    public var p95Us: Int
+    public var p99Us: Int
+
+    enum CodingKeys: String, CodingKey {
+        case errorRate = "error_rate"
+        case p50Us = "p50_us"
+        case p95Us = "p95_us"
+        case p99Us = "p99_us"
+    }
+
+    public init(errorRate: Double, p50Us: Int, p95Us: Int, p99Us: Int) {
+        self.errorRate = errorRate
+        self.p50Us = p50Us
+        self.p95Us = p95Us
+        self.p99Us = p99Us
+    }
+}
+
+/// What one injection point did during the chaos phase.
+public struct PointEffect: Codable, Sendable, Equatable {
+    public var fired: Int
+    public var requestsAffected: Int
+    /// Error rate among the requests it fired in.
+    public var errorRateAffected: Double
+    /// Median extra latency of those requests over the endpoint's baseline median.
+    public var addedLatencyUs: Int
+
+    enum CodingKeys: String, CodingKey {
+        case fired
+        case requestsAffected = "requests_affected"
+        case errorRateAffected = "error_rate_affected"
+        case addedLatencyUs = "added_latency_us"
+    }
+
+    public init(fired: Int, requestsAffected: Int, errorRateAffected: Double, addedLatencyUs: Int) {
+        self.fired = fired
+        self.requestsAffected = requestsAffected
+        self.errorRateAffected = errorRateAffected
+        self.addedLatencyUs = addedLatencyUs
+    }
+}
+
+/// Tracebacks from the app's log with the same exception and deepest app frame.
+public struct TracebackGroup: Codable, Sendable, Equatable {
+    public var exception: String
+    public var message: String
+    /// The deepest frame inside the app, on the ORIGINAL source line.
+    public var file: String
+    public var line: Int
+    public var function: String
+    public var count: Int
+    public var requestIds: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case exception, message, file, line, function, count
+        case requestIds = "request_ids"
+    }
+
+    public init(exception: String, message: String, file: String, line: Int, function: String, count: Int, requestIds: [String]) {
+        self.exception = exception
+        self.message = message
+        self.file = file
+        self.line = line
+        self.function = function
+        self.count = count
+        self.requestIds = requestIds
+    }
+}
+
+/// A place in the user's original source.
+public struct SourceLocation: Codable, Sendable, Equatable, Hashable {
+    public var file: String
+    public var line: Int
+    public var function: String
+
+    public init(file: String, line: Int, function: String) {
+        self.file = file
+        self.line = line
+        self.function = function
+    }
+}
+
+/// A failure pattern: measured under load, or found statically in the source.
+public struct Pattern: Codable, Sendable, Equatable {
+    /// Stable within a run: `<kind>-<n>`.
+    public var id: String
+    public var kind: PatternKind
+    public var title: String
+    public var severity: Severity
+    /// Error rate × share of traffic, or latency over threshold; higher is worse. In [0, 1].
+    public var impact: Double
+    public var endpoints: [String]
+    public var points: [String]
+    public var locations: [SourceLocation]
+    /// `measured` or `static`.
+    public var evidenceKind: EvidenceKind
+    /// The numbers behind it (detector-specific keys).
+    public var evidence: [String: JSONValue]
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, title, severity, impact, endpoints, points, locations, evidence
+        case evidenceKind = "evidence_kind"
+    }
+
+    public init(
+        id: String, kind: PatternKind, title: String, severity: Severity, impact: Double, endpoints: [String],
+        points: [String], locations: [SourceLocation], evidenceKind: EvidenceKind, evidence: [String: JSONValue]
+    ) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.severity = severity
+        self.impact = impact
+        self.endpoints = endpoints
+        self.points = points
+        self.locations = locations
+        self.evidenceKind = evidenceKind
+        self.evidence = evidence
+    }
+}
+
+public enum PatternKind: String, Codable, Sendable, CaseIterable {
+    // Measured under load.
+    case unhandledDependencyError = "unhandled-dependency-error"
+    case noTimeout = "no-timeout"
+    case eventLoopBlocking = "event-loop-blocking"
+    case threadPoolExhaustion = "thread-pool-exhaustion"
+    case unattributedErrors = "unattributed-errors"
+    case cascade
+    // Found in the source.
+    case missingTimeout = "missing-timeout"
+    case blockingCallInAsync = "blocking-call-in-async"
+    case clientPerRequest = "client-per-request"
+    case nonIdempotentWrite = "non-idempotent-write"
+}
+
+public enum Severity: String, Codable, Sendable, Comparable {
+    case critical, high, medium, low
+
+    private var rank: Int {
+        switch self {
+        case .critical: 3
+        case .high: 2
+        case .medium: 1
+        case .low: 0
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+public enum EvidenceKind: String, Codable, Sendable { case measured, `static` }
