@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
     ],
     targets: [
         // The JSON files that pass between stages (CONTRACTS.md in code).
@@ -50,10 +51,21 @@ let package = Package(
             dependencies: ["Artifacts", "PythonSource", "Patching"],
             resources: [.copy("Resources/chaos_test_runtime.py")]
         ),
+        // Recipes -> ranked fix proposals.
+        .target(name: "Fixes", dependencies: ["Artifacts"]),
+        // `run`: phases, deadlines, the app's processes.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Fixes",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection",
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,35 @@
+import Foundation
+
+/// What `chaos-test run` was asked to do, from its flags. Nil means "not given": the
+/// experiment file, then the defaults, decide.
+public struct RunOptions: Sendable {
+    public var appRoot: URL
+    public var app: String?
+    public var serve: String?
+    public var python: String?
+    public var health: String?
+    public var services: [ServiceSpec] = []
+    public var startupTimeout: Double = 30
+    public var plan: String?
+    public var faultRate: Double?
+    public var faults: String?
+    public var delay: String?
+    public var routes: String?
+    public var seed: UInt64 = 1
+    public var rps: Double?
+    public var concurrency: Int?
+    public var duration: Double?
+    public var timeout: Double = 10
+    public var deadline: Double = 60
+    public var minRequests: Int?
+    public var out: URL?
+    public var keepChaos = false
+    public var maxErrorRate: Double?
+    public var maxP99: Double?
+    /// Print progress lines.
+    public var verbose = true
+
+    public init(appRoot: URL) {
+        self.appRoot = appRoot
+    }
+}

@@ -1,0 +1,268 @@
+import Artifacts
+import Discovery
+import Foundation
+import Injection
+import LoadGen
+import Patching
+
+/// What a finished run left behind.
+public struct RunOutcome: Sendable {
+    public var runFolder: URL
+    public var record: RunRecord
+    /// CONTRACTS.md: 0 success, 1 an SLO was breached.
+    public var exitStatus: Int32
+    public var verdict: String
+}
+
+/// `chaos-test run`: scan, inject and start the services side by side; start the app; a
+/// baseline load with chaos off, then a chaos load; analyze, propose, report. Whatever
+/// happens, the processes it started are stopped and the source is reverted.
+public final class RunPipeline: @unchecked Sendable {
+    let options: RunOptions
+    let say: @Sendable (String) -> Void
+    /// Set by Ctrl-C or SIGTERM: the load stops, and the run finishes with what it has.
+    public let stop = StopSignal()
+    private let lock = NSLock()
+    private var timings: [PhaseTiming] = []
+    private var partial: [String] = []
+
+    public init(options: RunOptions, say: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.say = say
+    }
+
+    /// Called from a signal handler: stop sending load, keep everything else orderly.
+    public func interrupt(_ reason: String) {
+        note(partial: "interrupted by \(reason): the load stopped early and the results are partial")
+        stop.stop()
+    }
+
+    func note(partial reason: String) {
+        lock.lock()
+        partial.append(reason)
+        lock.unlock()
+    }
+
+    /// Times one phase and records it in run.json.
+    func phase<T>(_ name: String, group: String? = nil, _ body: () async throws -> T) async rethrows -> T {
+        let start = WallClock.nowUnixNs()
+        say("• \(name)…")
+        do {
+            let value = try await body()
+            record(PhaseTiming(name: name, group: group, startUnixNs: start, endUnixNs: WallClock.nowUnixNs(), status: "ok"))
+            return value
+        } catch {
+            record(PhaseTiming(name: name, group: group, startUnixNs: start, endUnixNs: WallClock.nowUnixNs(), status: "failed", note: "\(error)"))
+            throw error
+        }
+    }
+
+    private func recorded() -> ([PhaseTiming], [String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (timings.sorted { $0.startUnixNs < $1.startUnixNs }, partial)
+    }
+
+    func record(_ timing: PhaseTiming) {
+        lock.lock()
+        timings.append(timing)
+        lock.unlock()
+    }
+
+    // MARK: - The run
+
+    public func run() async throws(RunError) -> RunOutcome {
+        let root = options.appRoot.standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .badInput("\(root.path) is not a folder: pass the folder that holds the app's source")
+        }
+        let appRoot: AppRoot
+        do { appRoot = try AppRoot(root.path) } catch { throw .badInput("\(error)") }
+        let experiment = try Experiment.load(appRoot: root) ?? Experiment()
+        let settings = try RunSettings.resolve(options, experiment: experiment, root: root)
+        let runFolder = try makeRunFolder(root: root, appRoot: appRoot)
+        say("chaos-test run: \(root.path) → \(runFolder.path)")
+        let startNs = WallClock.nowUnixNs()
+        var runRecord = RunRecord(appRoot: root.path, appId: "", options: settings.recordedOptions, seed: Int(settings.seed), startUnixNs: startNs)
+
+        // Scan first: inject, the plan and the serve command all need it.
+        let scan: ScanResult
+        do {
+            scan = try await phase("scan") { try Scanner.scan(ScanOptions(root: root)) }
+        } catch {
+            throw .badInput("\(error)")
+        }
+        try write(scan, to: runFolder.appendingPathComponent("scan.json"))
+        let app = try settings.chooseApp(scan)
+        runRecord.appId = app.id
+
+        var load: LoadOutcome?
+        var failure: RunError?
+        var injected: ChaosConfig?
+        // Inject runs beside the services' start-up: neither needs the other.
+        let injection = Task {
+            try await self.phase("inject", group: "prepare") {
+                try self.inject(appRoot: appRoot, scan: scan, app: app, settings: settings, runFolder: runFolder)
+            }
+        }
+        do {
+            let planTask = Task { () throws -> LoadPlan? in
+                guard let path = settings.planFile else { return nil }
+                return try await self.phase("plan", group: "prepare") {
+                    do { return try PlanParser.load(path: path) } catch { throw RunError.badInput("\(error)") }
+                }
+            }
+            load = try await withServices(settings.services, settings: settings, runFolder: runFolder) { serviceEnvironment in
+                let config = try await injection.value
+                injected = config
+                let planFromFile = try await planTask.value
+                return try await self.withApp(app: app, settings: settings, environment: serviceEnvironment, runFolder: runFolder, root: root) { running in
+                    try await self.runLoad(
+                        running: running, plan: planFromFile, scan: scan, settings: settings, appRoot: appRoot, runFolder: runFolder)
+                }
+            }
+        } catch {
+            failure = RunError.wrap(error)
+        }
+        // The injection may have finished even when a service failed to start.
+        if injected == nil, case .success(let config) = await injection.result { injected = config }
+
+        // Revert before anything else can go wrong.
+        if let config = injected {
+            runRecord.originalSha256 = Dictionary(
+                uniqueKeysWithValues: config.files.compactMap { file in file.sha256Before.map { (file.path, $0) } })
+            if settings.keepChaos {
+                say("• keeping chaos injected (--keep-chaos); `chaos-test revert \(root.path)` removes it")
+            } else {
+                do {
+                    try await phase("revert") { try self.revert(appRoot: appRoot, config: config) }
+                } catch {
+                    failure = failure ?? RunError.wrap(error)
+                }
+            }
+        }
+
+        // Analysis and the report work from the run folder alone, whatever was collected.
+        if load != nil || failure == nil {
+            await finish(runFolder: runFolder)
+        }
+        (runRecord.phases, runRecord.partial) = recorded()
+        runRecord.endUnixNs = WallClock.nowUnixNs()
+        if let failure {
+            runRecord.exitStatus = Int(failure.exitStatus)
+            try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))
+            throw failure
+        }
+        let (status, verdict) = sloVerdict(load: load, settings: settings)
+        runRecord.exitStatus = Int(status)
+        try write(runRecord, to: runFolder.appendingPathComponent("run.json"))
+        return RunOutcome(runFolder: runFolder, record: runRecord, exitStatus: status, verdict: verdict)
+    }
+
+    // MARK: - Phases
+
+    func makeRunFolder(root: URL, appRoot: AppRoot) throws(RunError) -> URL {
+        do { try StateDirectory.ensure(appRoot) } catch { throw .environment("cannot create \(root.path)/.chaos-test: \(error)") }
+        let runs = root.appendingPathComponent(".chaos-test/runs")
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        var folder = options.out ?? runs.appendingPathComponent(formatter.string(from: Date()))
+        if options.out == nil {
+            var suffix = 1
+            while FileManager.default.fileExists(atPath: folder.path) {
+                suffix += 1
+                folder = runs.appendingPathComponent(formatter.string(from: Date()) + "-\(suffix)")
+            }
+        }
+        do {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("logs"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+            let latest = runs.appendingPathComponent("latest")
+            try? FileManager.default.removeItem(at: latest)
+            try FileManager.default.createSymbolicLink(atPath: latest.path, withDestinationPath: folder.standardizedFileURL.path)
+        } catch {
+            throw .environment("cannot create the run folder \(folder.path): \(error)")
+        }
+        return folder
+    }
+
+    func inject(appRoot: AppRoot, scan: ScanResult, app: AppObject, settings: RunSettings, runFolder: URL) throws(RunError) -> ChaosConfig {
+        let report: Injector.InjectReport
+        do {
+            report = try Injector.inject(root: appRoot, scan: scan, options: settings.injectOptions(app: app.id), dryRun: false)
+        } catch {
+            throw error.kind == .environment ? RunError.environment(error.description) : RunError.badInput(error.description)
+        }
+        if report.alreadyInjected {
+            throw RunError.badInput(
+                "chaos is already injected in \(appRoot.path) (by an earlier inject or a --keep-chaos run); "
+                    + "run `chaos-test revert \(appRoot.path)` first, so this run measures its own hooks")
+        }
+        for diagnostic in report.diagnostics { say("  note: \(diagnostic)") }
+        // Baseline first: the hooks are in, but quiet.
+        do { _ = try LiveControl.apply(.off, root: appRoot) } catch { throw RunError.environment(error.description) }
+        try write(report.config, to: runFolder.appendingPathComponent("chaos-config.json"))
+        say("  \(report.config.points.count) injection points in \(report.config.files.count) files")
+        return report.config
+    }
+
+    func revert(appRoot: AppRoot, config: ChaosConfig) throws(RunError) {
+        do {
+            let report = try Injector.revert(root: appRoot)
+            if !report.merged.isEmpty {
+                say("  files edited during the run kept their edits; only the hooks were removed: \(report.merged.joined(separator: ", "))")
+            }
+        } catch {
+            throw RunError.environment("revert failed: \(error.description); run `chaos-test revert \(appRoot.path)`")
+        }
+        // The promise is byte-identical source: check it.
+        for file in config.files {
+            let path = appRoot.path + "/" + file.path
+            let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+            let now = bytes.map(SHA256Digest.hex)
+            if now != file.sha256Before, !(now == nil && file.sha256Before == nil) {
+                say("  warning: \(file.path) differs from its original bytes after revert (edited during the run?)")
+            }
+        }
+    }
+
+    func finish(runFolder: URL) async {
+        await phase("analyze") {
+            do { try AnalysisStage.analyze(runFolder: runFolder) } catch { note(partial: "analyze: \(error)") }
+        }
+        await phase("propose") {
+            do { try AnalysisStage.propose(runFolder: runFolder) } catch { note(partial: "propose: \(error)") }
+        }
+        await phase("report") {
+            do {
+                // run.json must exist for the report; write what is known so far.
+                try AnalysisStage.report(runFolder: runFolder)
+            } catch { note(partial: "report: \(error)") }
+        }
+    }
+
+    func sloVerdict(load: LoadOutcome?, settings: RunSettings) -> (Int32, String) {
+        guard let overall = load?.chaosSummary?[EndpointSummary.overallKey] else {
+            return (0, "no chaos-phase requests were recorded")
+        }
+        var breaches: [String] = []
+        if let maxErrorRate = settings.maxErrorRate, overall.errorRate > maxErrorRate {
+            breaches.append(String(format: "error rate %.3f > %.3f", overall.errorRate, maxErrorRate))
+        }
+        if let maxP99 = settings.maxP99, Double(overall.p99Us) / 1e6 > maxP99 {
+            breaches.append(String(format: "p99 %.3f s > %.3f s", Double(overall.p99Us) / 1e6, maxP99))
+        }
+        let figures = String(format: "%d requests under chaos, error rate %.3f, p99 %.1f ms", overall.count, overall.errorRate, Double(overall.p99Us) / 1000)
+        if breaches.isEmpty { return (0, "SLO met: " + figures) }
+        return (1, "SLO breached (" + breaches.joined(separator: ", ") + "): " + figures)
+    }
+
+    func write<T: Encodable>(_ value: T, to url: URL) throws(RunError) {
+        do { try ArtifactJSON.encode(value).write(to: url, options: .atomic) } catch {
+            throw .environment("cannot write \(url.path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Pipeline
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The whole chaos test: scan, inject, load with and without chaos, analyze, propose, report, revert.",
+        discussion: """
+            Settings come from flags, then the app's chaos-test.yaml, then defaults.
+            Exit status: 0 success, 1 an SLO was breached, 2 bad arguments or input, 3 the environment failed.
+            """
+    )
+
+    @Argument(help: "The folder that holds the app's source.", completion: .directory)
+    var appDir: String
+
+    @Option(help: "The app to run (module:attr), when the scan finds several.") var app: String?
+    @Option(help: "How to start the app, with {python} and {port} placeholders.") var serve: String?
+    @Option(help: "The Python interpreter for the app and its services (default: the app's .venv, else python3).") var python: String?
+    @Option(help: "The app's health path (default /healthz, then /).") var health: String?
+    @Option(name: .customLong("service"), help: "An extra process: 'name=...,cwd=...,command=...,health=...,url_env=...' (repeatable).")
+    var services: [String] = []
+    @Option(help: "Seconds each process may take to become healthy.") var startupTimeout: Double = 30
+    @Option(help: "A load plan file (YAML or JSON).") var plan: String?
+    @Option(help: "Probability that a hook fires, per call.") var faultRate: Double?
+    @Option(help: "Fault kinds: latency,exception,status,dependency.") var faults: String?
+    @Option(help: "Injected delay range in seconds, MIN-MAX.") var delay: String?
+    @Option(help: "Only inject into routes whose path matches this glob.") var routes: String?
+    @Option(help: "Seed for faults and the load plan.") var seed: UInt64 = 1
+    @Option(help: "Open model: requests (or flows) per second.") var rps: Double?
+    @Option(help: "Closed model: requests in flight.") var concurrency: Int?
+    @Option(help: "Seconds of chaos load (at least).") var duration: Double?
+    @Option(help: "Per-request timeout in seconds.") var timeout: Double = 10
+    @Option(help: "Seconds the whole load phase may take.") var deadline: Double = 60
+    @Option(help: "Requests the chaos phase should reach before it may end.") var minRequests: Int?
+    @Option(help: "The run folder (default <app>/.chaos-test/runs/<timestamp>).") var out: String?
+    @Flag(help: "Leave chaos injected at the end.") var keepChaos = false
+    @Option(help: "SLO: highest acceptable error rate under chaos.") var maxErrorRate: Double?
+    @Option(help: "SLO: highest acceptable p99 under chaos, in seconds.") var maxP99: Double?
+
+    func run() async throws {
+        var options = RunOptions(appRoot: URL(fileURLWithPath: appDir))
+        options.app = app
+        options.serve = serve
+        options.python = python
+        options.health = health
+        do { options.services = try services.map { (text) throws(RunError) in try ServiceSpec.parse(text) } } catch {
+            throw CLIFailure(message: error.description, code: .badInput)
+        }
+        options.startupTimeout = startupTimeout
+        options.plan = plan
+        options.faultRate = faultRate
+        options.faults = faults
+        options.delay = delay
+        options.routes = routes
+        options.seed = seed
+        options.rps = rps
+        options.concurrency = concurrency
+        options.duration = duration
+        options.timeout = timeout
+        options.deadline = deadline
+        options.minRequests = minRequests
+        options.out = out.map { URL(fileURLWithPath: $0) }
+        options.keepChaos = keepChaos
+        options.maxErrorRate = maxErrorRate
+        options.maxP99 = maxP99
+        let outcome = try await Self.execute(options)
+        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
+
+    /// Runs the pipeline with Ctrl-C and SIGTERM turned into an orderly stop: the load ends,
+    /// the processes are stopped, the source is reverted, and the partial run is reported.
+    static func execute(_ options: RunOptions) async throws -> RunOutcome {
+        let pipeline = RunPipeline(options: options) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { pipeline.interrupt(number == SIGINT ? "Ctrl-C" : "SIGTERM") }
+            source.resume()
+            return source
+        }
+        defer {
+            for source in sources { source.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+        do {
+            let outcome = try await pipeline.run()
+            print("\(outcome.verdict)")
+            print("report: \(outcome.runFolder.appendingPathComponent("chaos-test-report.md").path)")
+            return outcome
+        } catch {
+            throw CLIFailure(message: error.description, code: error.exitStatus == 2 ? .badInput : .environment)
+        }
+    }
+}
