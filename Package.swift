@@ -89,6 +89,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource"]),
         .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
         .testTarget(
             name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource"]

@@ -57,6 +57,11 @@ struct DependencyCollector {
                     if let origin {
                         dependency.clientScope = clientScope(origin, call: call, scope: function, module: moduleIndex)
                         dependency.clientLine = origin.line
+                    } else if case .external = value {
+                        // `requests.get(...)`, `httpx.get(...)`: each call builds a client (a
+                        // session, a connection pool) and throws it away.
+                        dependency.clientScope = "call"
+                        dependency.clientLine = call.line
                     }
                 }
                 let line = module.logicalLines[call.logicalLine]

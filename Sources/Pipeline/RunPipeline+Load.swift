@@ -104,10 +104,12 @@ extension RunPipeline {
             for note in chaosResult.notes { self.say("  note: \(note)") }
             do { _ = try LiveControl.apply(.off, root: appRoot) } catch {}
         }
-        if !running.isAlive { note(partial: "the app exited during the load (pid \(running.pid)); see logs/app.log") }
+        // A killed app can linger for a moment before the kernel marks it dead: ask it too.
+        let appGone = !running.isAlive || HealthProbe.status(port: running.port, path: running.healthPath) == nil
+        if appGone { note(partial: "the app exited during the load or stopped answering (pid \(running.pid)); see logs/app.log") }
         let meta = LoadMeta(
             target: target.absoluteString, model: shape.model, seed: Int(settings.seed), plan: plan.source,
-            startUnixNs: Int(loadStart.timeIntervalSince1970 * 1e9), partial: stop.isStopped || !running.isAlive,
+            startUnixNs: Int(loadStart.timeIntervalSince1970 * 1e9), partial: stop.isStopped || appGone,
             generatorCpuUs: Self.cpuMicroseconds() - cpuStart)
         do { try recorder.finish(meta: meta, to: runFolder.appendingPathComponent("load-results.json")) } catch {
             throw RunError.environment("cannot write load-results.json: \(error)")

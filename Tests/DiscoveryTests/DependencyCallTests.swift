@@ -54,10 +54,10 @@ import Testing
         }
         check("client.get", 12, "GET", false, "function", library: "httpx")
         check("SHARED.post", 15, "POST", true, "module", library: "httpx")
-        check("requests.get", 18, "GET", false, nil, library: "requests")
+        check("requests.get", 18, "GET", false, "call", library: "requests")
         check("session.request", 19, "PUT", true, "module", library: "requests")
         check("s.get", 23, "GET", false, "function", library: "aiohttp")
-        check("urllib.request.urlopen", 27, "GET", false, nil, library: "urllib.request")
+        check("urllib.request.urlopen", 27, "GET", false, "call", library: "urllib.request")
         check("httpx.AsyncClient().delete", 30, "DELETE", false, "call", library: "httpx")
         check("self.client.get", 37, "GET", false, "instance", library: "httpx")
         #expect(result.dependencies.count == 8)

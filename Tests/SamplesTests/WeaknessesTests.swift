@@ -13,7 +13,7 @@ import Testing
         let path = "Samples/\(sample)/WEAKNESSES.md"
         let table = try WeaknessTable(
             markdown: String(contentsOf: root.appendingPathComponent("WEAKNESSES.md"), encoding: .utf8), path: path)
-        #expect(table.rows.count >= 5, "\(path) should list at least the five weaknesses")
+        #expect(table.rows.count >= 4, "\(path) should list the weaknesses planted in the sample")
         #expect(Set(table.rows.map(\.id)).count == table.rows.count, "ids in \(path) repeat")
         for row in table.rows {
             let source = try? String(contentsOf: root.appendingPathComponent(row.file), encoding: .utf8)
