@@ -3,6 +3,7 @@ import Artifacts
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// One phase in motion. Requests are sent and completed on NIO event loops through the client's
@@ -105,8 +106,9 @@ final class PhaseExecution: Sendable {
                 self.state.withLock { $0.activeUnits -= 1 }
                 self.checkDone()
             } else {
-                // Hop through the loop so a chain of instant failures cannot grow the stack.
-                self.loop.execute { self.closedWorker() }
+                // Go through a loop so a chain of instant failures cannot grow the stack; the loop that
+                // completed the request is the current one, so this costs no cross-thread wake-up.
+                (MultiThreadedEventLoopGroup.currentEventLoop ?? self.loop).execute { self.closedWorker() }
             }
         }
     }
