@@ -82,7 +82,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
-            path: "Benchmarks/load-benchmark"
+            path: "Benchmarks/load-benchmark",
+            exclude: ["README.md"]
         ),
         .testTarget(
             name: "LoadGenTests", dependencies: ["LoadGen", "Artifacts"],

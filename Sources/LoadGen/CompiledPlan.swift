@@ -15,17 +15,17 @@ struct CompiledPlan: Sendable {
     let cumulativeWeights: [UInt64]
     let params: [String: [JSONValue]]
 
-    init(_ plan: LoadPlan) {
+    init(_ plan: LoadPlan, baseURL: String) {
         var units: [Unit] = []
         var cumulative: [UInt64] = []
         var total: UInt64 = 0
         for request in plan.requests {
-            units.append(.request(CompiledRequest(request, planHeaders: plan.headers)))
+            units.append(.request(CompiledRequest(request, planHeaders: plan.headers, baseURL: baseURL)))
             total += UInt64(max(1, request.weight))
             cumulative.append(total)
         }
         for flow in plan.flows {
-            units.append(.flow(name: flow.name, steps: flow.steps.map { CompiledRequest($0, planHeaders: plan.headers) }))
+            units.append(.flow(name: flow.name, steps: flow.steps.map { CompiledRequest($0, planHeaders: plan.headers, baseURL: baseURL) }))
             total += UInt64(max(1, flow.weight))
             cumulative.append(total)
         }
@@ -59,8 +59,11 @@ struct CompiledRequest: Sendable {
     let constantBody: ByteBuffer?
     let params: [String: [JSONValue]]
     let extract: [String: String]
+    /// The whole request, built once, when nothing in it varies but the request id:
+    /// sending then skips parsing the URL again.
+    let prebuilt: HTTPClient.Request?
 
-    init(_ request: PlanRequest, planHeaders: [String: String]) {
+    init(_ request: PlanRequest, planHeaders: [String: String], baseURL: String) {
         name = request.name
         endpoint = request.endpoint
         method = HTTPMethod(rawValue: request.method)
@@ -79,5 +82,11 @@ struct CompiledRequest: Sendable {
         }
         params = request.params
         extract = request.extract
+        if PlanTemplate.placeholders(in: request.path).isEmpty && (request.json == nil || constantBody != nil) {
+            prebuilt = try? HTTPClient.Request(
+                url: baseURL + request.path, method: method, headers: headers, body: constantBody.map { .byteBuffer($0) })
+        } else {
+            prebuilt = nil
+        }
     }
 }

@@ -45,7 +45,8 @@ public final class LoadRecorder: Sendable {
     public func beginPhase(_ name: String, settings: JSONValue = .null, startUnixNs: Int = WallClock.nowUnixNs()) {
         state.withLock { state in
             state.phases.append(LoadPhase(name: name, startUnixNs: startUnixNs, endUnixNs: startUnixNs, settings: settings))
-            if state.accumulators[name] == nil { state.accumulators[name] = [:] }
+            // "*" exists from the start, so a phase that recorded nothing still has its zero summary.
+            if state.accumulators[name] == nil { state.accumulators[name] = [EndpointSummary.overallKey: Accumulator()] }
         }
     }
 

@@ -83,7 +83,7 @@ public enum LoadSession {
             }
         }
         let meta = LoadMeta(
-            target: configuration.target.absoluteString, model: options.shape.model, seed: Int(configuration.seed),
+            target: configuration.target.absoluteString, model: options.shape.model, seed: Int(clamping: configuration.seed),
             plan: configuration.plan.source, startUnixNs: startUnixNs,
             partial: result.interrupted || stop.isStopped,
             generatorCpuUs: WallClock.processCPUTimeUs() - cpuBefore)

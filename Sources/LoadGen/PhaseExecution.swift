@@ -3,6 +3,7 @@ import Artifacts
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// One phase in motion. Requests are sent and completed on NIO event loops through the client's
@@ -49,7 +50,7 @@ final class PhaseExecution: Sendable {
         self.runner = runner
         self.phase = phase
         self.recorder = recorder
-        plan = CompiledPlan(runner.configuration.plan)
+        plan = CompiledPlan(runner.configuration.plan, baseURL: runner.baseURL)
         loop = runner.client.eventLoopGroup.next()
         let start = WallClock.monotonicNs()
         startMono = start
@@ -105,8 +106,9 @@ final class PhaseExecution: Sendable {
                 self.state.withLock { $0.activeUnits -= 1 }
                 self.checkDone()
             } else {
-                // Hop through the loop so a chain of instant failures cannot grow the stack.
-                self.loop.execute { self.closedWorker() }
+                // Go through a loop so a chain of instant failures cannot grow the stack; the loop that
+                // completed the request is the current one, so this costs no cross-thread wake-up.
+                (MultiThreadedEventLoopGroup.currentEventLoop ?? self.loop).execute { self.closedWorker() }
             }
         }
     }
@@ -218,6 +220,10 @@ final class PhaseExecution: Sendable {
     ) {
         guard let ticket = takeTicket() else { return completion(.exhausted) }
         let id = "\(phase.name)-\(ticket)"
+        if var prebuilt = request.prebuilt {
+            prebuilt.headers.replaceOrAdd(name: "X-Chaos-Request-Id", value: id)
+            return execute(prebuilt, request, id: id, step: step, scheduledMono: scheduledMono, completion: completion)
+        }
         var generator = SeededGenerator(seed: runner.configuration.seed, stream: phaseStream ^ 0x5bd1_e995, index: draw)
         var chosen = variables
         let lookup: (String) -> JSONValue? = { name in
@@ -229,7 +235,7 @@ final class PhaseExecution: Sendable {
         }
         let path = PlanTemplate.fill(request.path, encode: true, lookup)
         var headers = request.headers
-        headers.add(name: "X-Chaos-Request-Id", value: id)
+        headers.replaceOrAdd(name: "X-Chaos-Request-Id", value: id)
         var body: HTTPClient.Body?
         if let constant = request.constantBody {
             body = .byteBuffer(constant)
@@ -246,6 +252,13 @@ final class PhaseExecution: Sendable {
             checkDone()
             return
         }
+        execute(httpRequest, request, id: id, step: step, scheduledMono: scheduledMono, completion: completion)
+    }
+
+    private func execute(
+        _ httpRequest: HTTPClient.Request, _ request: CompiledRequest, id: String, step: String?, scheduledMono: Int?,
+        completion: @escaping @Sendable (SendResult) -> Void
+    ) {
         let collector = ResponseCollector(
             keepBody: !request.extract.isEmpty, cap: runner.configuration.maxResponseBodyBytes)
         let sentMono = WallClock.monotonicNs()

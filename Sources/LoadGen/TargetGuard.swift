@@ -30,7 +30,8 @@ public enum TargetGuard {
         var host = rawHost.lowercased()
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.hasSuffix(".") { host = String(host.dropLast()) }
-        if host == "localhost" || host.hasSuffix(".localhost") { return true }
+        // Only the name itself: resolvers may send `*.localhost` names to DNS, which could answer anything.
+        if host == "localhost" { return true }
         var v4 = in_addr()
         if inet_pton(AF_INET, host, &v4) == 1 {
             // s_addr is in network byte order: its first byte in memory is the first octet.

@@ -56,7 +56,7 @@ struct LoadCommand: AsyncParsableCommand {
     var out: String = "load-results.json"
 
     @Option(help: "Seed for picking requests and values.")
-    var seed: UInt64 = 1
+    var seed: Int = 1
 
     @Flag(help: "Print the summary as JSON on stdout.")
     var json = false
@@ -71,6 +71,7 @@ struct LoadCommand: AsyncParsableCommand {
         if let rps, rps <= 0 { throw ValidationError("--rps must be above 0.") }
         if timeout <= 0 { throw ValidationError("--timeout must be above 0 seconds.") }
         if warmup < 0 { throw ValidationError("--warmup cannot be negative.") }
+        if seed < 0 { throw ValidationError("--seed cannot be negative.") }
         if plan != nil && openapi { throw ValidationError("--plan and --openapi both choose the plan; give one.") }
     }
 
@@ -92,7 +93,7 @@ struct LoadCommand: AsyncParsableCommand {
         let source: PlanResolver.Source =
             if let plan { .file(plan) } else if openapi { .openAPI } else { .automatic(appDirectory: appDir) }
         let loadPlan = try await PlanResolver.resolve(
-            source, target: target, timeoutSeconds: timeout, seed: seed, allowRemote: allowRemote)
+            source, target: target, timeoutSeconds: timeout, seed: UInt64(seed), allowRemote: allowRemote)
         for entry in loadPlan.unsynthesized {
             FileHandle.standardError.write(Data("not planned: \(entry)\n".utf8))
         }
@@ -104,7 +105,7 @@ struct LoadCommand: AsyncParsableCommand {
             case .open(_, let maxInFlight): maxInFlight
             }
         let configuration = LoadConfiguration(
-            target: target, plan: loadPlan, timeoutSeconds: timeout, seed: seed, maxConnections: connections,
+            target: target, plan: loadPlan, timeoutSeconds: timeout, seed: UInt64(seed), maxConnections: connections,
             allowRemote: allowRemote)
         let options = LoadSession.Options(
             configuration: configuration, shape: shape,

@@ -206,6 +206,12 @@ func runLoad(
         }
         #expect(result.interrupted)
         #expect(result.completed > 0)
+        // A phase started after the stop sends nothing, and still has its zero summary.
+        let after = try await LoadRunner.withRunner(configuration) { runner in
+            await runner.run(PhaseSpec(name: "late", shape: .closed(concurrency: 2), requests: 10), recorder: recorder, stop: stop)
+        }
+        #expect(after.completed == 0)
+        #expect(recorder.summary(of: "late")["*"]?.count == 0)
         #expect(recorder.summary(of: "chaos")["*"]?.count == result.completed)
     }
 
