@@ -31,7 +31,9 @@ enum HookRemoval {
         var edits: [(at: Int, count: Int, original: [[UInt8]])] = []
         for change in changes {
             guard !change.injected.isEmpty else {
-                problems.append("\(path): near line \(change.hunkLine) the injected file only removed lines; that cannot be undone after edits")
+                problems.append(
+                    "\(path): near line \(change.hunkLine) the injected file only removed lines; that cannot be undone after edits"
+                )
                 continue
             }
             // Compare without line ends, so a last line that gained or lost its newline still matches.
@@ -49,7 +51,8 @@ enum HookRemoval {
                 }
             }
             if found.count != 1 {
-                let what = String(decoding: body(change.injected[0]), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                let what = String(decoding: body(change.injected[0]), as: UTF8.self).trimmingCharacters(
+                    in: .whitespaces)
                 problems.append(
                     "\(path): the hook line `\(what)` (line \(change.hunkLine) when injected) "
                         + (found.isEmpty ? "is no longer there as inject wrote it" : "appears \(found.count) times"))
@@ -61,7 +64,9 @@ enum HookRemoval {
         for edit in edits.sorted(by: { $0.at > $1.at }) {
             var original = edit.original
             // Keep the current file's end: if its last line had no newline, the restored one has none either.
-            if edit.at + edit.count == lines.count, let last = lines.last, last.last != 0x0A, var tail = original.popLast() {
+            if edit.at + edit.count == lines.count, let last = lines.last, last.last != 0x0A,
+                var tail = original.popLast()
+            {
                 while tail.last == 0x0A || tail.last == 0x0D { tail.removeLast() }
                 original.append(tail)
             }

@@ -20,7 +20,9 @@ struct CommandLineTests {
         // Two apps (the app and its provider) and no --app: a clear error listing them, exit 2.
         let (several, severalOutput) = try Binary.run(["inject", dir.path])
         #expect(several == 2)
-        #expect(severalOutput.contains("app.main:app") && severalOutput.contains("provider.main:app") && severalOutput.contains("--app"))
+        #expect(
+            severalOutput.contains("app.main:app") && severalOutput.contains("provider.main:app")
+                && severalOutput.contains("--app"))
         #expect(try Binary.run(["inject", dir.path, "--app", "app.main:app", "--delay", "2-1"]).0 == 2)
         #expect(try Binary.run(["inject", dir.path, "--app", "app.main:app", "--faults", "latency,bogus"]).0 == 2)
         #expect(try Binary.run(["chaos", dir.path, "off"]).0 == 2)  // nothing injected yet
@@ -31,7 +33,9 @@ struct CommandLineTests {
         #expect((object?["config"] as? [String: Any])?["seed"] as? Int == 3)
         let (check, findings) = try Binary.run(["check", dir.path])
         #expect(check == 1)
-        #expect(findings.contains("app/main.py:") && findings.contains("the request-id middleware") && findings.contains("chaos_test_runtime.py"))
+        #expect(
+            findings.contains("app/main.py:") && findings.contains("the request-id middleware")
+                && findings.contains("chaos_test_runtime.py"))
         let (again, message) = try Binary.run(["inject", dir.path, "--app", "app.main:app"])
         #expect(again == 0 && message.contains("already injected"))
         let (statusCode, status) = try Binary.run(["status", dir.path])
@@ -73,7 +77,8 @@ struct CommandLineTests {
         try #require(status == 0, "\(output)")
         let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
         let points = ((object["config"] as! [String: Any])["points"] as! [[String: Any]])
-        let byFunction = Dictionary(uniqueKeysWithValues: points.map { ($0["function"] as! String, $0["routes"] as! [String]) })
+        let byFunction = Dictionary(
+            uniqueKeysWithValues: points.map { ($0["function"] as! String, $0["routes"] as! [String]) })
         #expect(byFunction["ItemAPI.get"] == ["GET /items/{item_id}"])
         #expect(byFunction["ItemAPI.post"] == ["POST /items/{item_id}"])
         #expect(byFunction["both"] == ["GET /a", "GET /b"])

@@ -22,7 +22,8 @@ struct GoldenPatchTests {
             try? FileManager.default.removeItem(atPath: golden)
             for (name, bytes) in produced {
                 let url = URL(fileURLWithPath: golden + "/" + name)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(bytes).write(to: url)
             }
             return
@@ -36,7 +37,10 @@ struct GoldenPatchTests {
         #expect(!expected.isEmpty, "no golden files in \(golden); record them with CHAOS_TEST_RECORD=1")
         #expect(Set(produced.keys) == Set(expected.keys))
         for (name, bytes) in expected {
-            #expect(produced[name] == bytes, "\(name) differs from \(golden)/\(name); if the change is intended, re-record with CHAOS_TEST_RECORD=1 and review the diff")
+            #expect(
+                produced[name] == bytes,
+                "\(name) differs from \(golden)/\(name); if the change is intended, re-record with CHAOS_TEST_RECORD=1 and review the diff"
+            )
         }
     }
 }

@@ -9,13 +9,17 @@ import Testing
 /// through the rendered, re-parsed patch must give back every file byte for byte.
 struct StdlibStressTests {
     @Test func hookEveryFunctionOfTheStdlibThenRevert() throws {
-        let (code, stdlibOut) = try run("/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
+        let (code, stdlibOut) = try run(
+            "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
         try #require(code == 0)
         let stdlib = stdlibOut.trimmingCharacters(in: .whitespacesAndNewlines)
         var paths: [String] = []
         let walker = FileManager.default.enumerator(atPath: stdlib)!
         while let relative = walker.nextObject() as? String {
-            if relative.hasPrefix("site-packages") || relative.hasPrefix("dist-packages") { walker.skipDescendants(); continue }
+            if relative.hasPrefix("site-packages") || relative.hasPrefix("dist-packages") {
+                walker.skipDescendants()
+                continue
+            }
             if relative.hasSuffix(".py") { paths.append(relative) }
         }
         paths.sort()
@@ -55,7 +59,8 @@ struct StdlibStressTests {
         let rewriteSeconds = Date().timeIntervalSince(started)
         let failures = try CompileCheck.failures(changes, python: "python3")
         let total = Date().timeIntervalSince(started)
-        print("""
+        print(
+            """
             stdlib stress: \(paths.count) files, \(changes.count) rewritten, \(unreadable.count) refused as unreadable
               functions \(functions), hooked \(hooked), skipped with a diagnostic \(skipped)
               compile failures where the original compiled: \(failures.count)
