@@ -50,6 +50,11 @@ enum HookRemoval {
                     found.append(start)
                 }
             }
+            if found.isEmpty, change.original.isEmpty,
+                change.injected.allSatisfy({ line in !markers(in: line).contains { current.contains(marker: $0) } })
+            {
+                continue  // inserted lines the user already deleted: nothing left to remove
+            }
             if found.count != 1 {
                 let what = String(decoding: body(change.injected[0]), as: UTF8.self).trimmingCharacters(
                     in: .whitespaces)
@@ -73,5 +78,25 @@ enum HookRemoval {
             lines.replaceSubrange(edit.at..<(edit.at + edit.count), with: original)
         }
         return .success(lines.flatMap { $0 })
+    }
+
+    /// The `# chaos-test: …` comments in a line.
+    static func markers(in line: [UInt8]) -> [[UInt8]] {
+        let text = String(decoding: line, as: UTF8.self)
+        return text.components(separatedBy: "# chaos-test: ").dropFirst().map { rest in
+            Array(("# chaos-test: " + rest.prefix { $0.isLetter || $0.isNumber }).utf8)
+        }
+    }
+}
+
+extension [UInt8] {
+    func contains(marker: [UInt8]) -> Bool {
+        guard count >= marker.count, let first = marker.first else { return false }
+        var i = 0
+        while i <= count - marker.count {
+            if self[i] == first, self[i..<(i + marker.count)].elementsEqual(marker) { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -144,6 +144,20 @@ struct InjectTests {
         #expect(dir.read("shop/tabs.py") == originals["shop/tabs.py"])
     }
 
+    @Test func revertAcceptsHookLinesTheUserAlreadyDeleted() throws {
+        let dir = try TemporaryDirectory()
+        let originals = try FixtureApp.write(into: dir)
+        let report = try inject(dir)
+        let point = report.config.points.first { $0.file == "shop/tabs.py" && $0.kind == .dependency }!
+        let kept = ByteLines.split(dir.read("shop/tabs.py")!).filter {
+            !String(decoding: $0, as: UTF8.self).contains("# chaos-test: \(point.short)")
+        }
+        try dir.write("shop/tabs.py", ByteLines.join(kept), mode: 0o755)
+        let revert = try Injector.revert(root: AppRoot(dir.path))
+        #expect(revert.merged == ["shop/tabs.py"])
+        #expect(dir.read("shop/tabs.py") == originals["shop/tabs.py"])
+    }
+
     @Test func revertRefusesWhenAHookLineWasEditedAndChangesNothing() throws {
         let dir = try TemporaryDirectory()
         try FixtureApp.write(into: dir)
