@@ -241,8 +241,16 @@ struct FileRewriter {
         case .flask:
             statement = "\(name).wsgi_app = __import__(\"chaos_test_runtime\").WSGIMiddleware(\(name).wsgi_app)"
         case .django:
-            skip(line, "Django apps get no request-id middleware yet; faults fire, but events carry no request id")
-            return false
+            // Django's WSGI/ASGI `application` object is wrapped where it is made.
+            guard name == "application", !factory else {
+                skip(
+                    line,
+                    "no Django `application` object (wsgi.py/asgi.py) was found to wrap, so hooks see no request and "
+                        + "stay inert; point --app at the project's wsgi module")
+                return false
+            }
+            let kind = path.hasSuffix("asgi.py") ? "ASGIMiddleware" : "WSGIMiddleware"
+            statement = "application = __import__(\"chaos_test_runtime\").\(kind)(application)"
         }
         if factory {
             guard let index = layout.logicalLineIndex(containing: line),

@@ -87,4 +87,38 @@ struct CommandLineTests {
         #expect(try Binary.run(["revert", dir.path]).0 == 0)
         #expect(dir.read("main.py") == Array(source.utf8))
     }
+
+    @Test func djangoApplicationIsWrappedWithTheWSGIMiddleware() throws {
+        let dir = try TemporaryDirectory()
+        let wsgi = """
+            import os
+
+            from django.core.wsgi import get_wsgi_application
+
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+
+            application = get_wsgi_application()
+
+            """
+        try dir.write("mysite/__init__.py", [])
+        try dir.write("mysite/wsgi.py", Array(wsgi.utf8))
+        try dir.write("mysite/settings.py", Array("ROOT_URLCONF = \"mysite.urls\"\n".utf8))
+        try dir.write(
+            "mysite/urls.py",
+            Array(
+                "from django.urls import path\n\nfrom polls import views\n\nurlpatterns = [path(\"q/\", views.detail)]\n"
+                    .utf8))
+        try dir.write("polls/__init__.py", [])
+        try dir.write("polls/views.py", Array("def detail(request):\n    return None\n".utf8))
+        let (status, output) = try Binary.run(["inject", dir.path, "--seed", "1"])
+        try #require(status == 0, "\(output)")
+        let injected = String(decoding: dir.read("mysite/wsgi.py")!, as: UTF8.self)
+        #expect(
+            injected.hasSuffix(
+                "application = get_wsgi_application()\napplication = __import__(\"chaos_test_runtime\").WSGIMiddleware(application)  # chaos-test: middleware\n"
+            ))
+        #expect(dir.read("chaos_test_runtime.py") != nil)
+        #expect(try Binary.run(["revert", dir.path]).0 == 0)
+        #expect(dir.read("mysite/wsgi.py") == Array(wsgi.utf8))
+    }
 }
