@@ -17,6 +17,19 @@ struct GoldenPatchTests {
         for name in try FileManager.default.contentsOfDirectory(atPath: written + "/patches") {
             produced["patches/" + name] = dir.read(".chaos-test/patches/" + name)
         }
+        // git and patch accept every patch against the untouched sample, and git sees it applied in the injected one.
+        let (pristine, _) = try Samples.copy(sample)
+        _ = try run("/usr/bin/git", ["-C", pristine.path, "init", "-q"])
+        _ = try run("/usr/bin/git", ["-C", dir.path, "init", "-q"])
+        for name in produced.keys where name.hasPrefix("patches/") {
+            let patch = written + "/" + name
+            let check = try run("/usr/bin/git", ["-C", pristine.path, "apply", "--check", patch])
+            #expect(check.0 == 0, "git apply --check \(name): \(check.1)")
+            let dry = try run("/usr/bin/patch", ["-p1", "-N", "-F0", "--dry-run", "-d", pristine.path, "-i", patch])
+            #expect(dry.0 == 0, "patch --dry-run \(name): \(dry.1)")
+            let reverse = try run("/usr/bin/git", ["-C", dir.path, "apply", "-R", "--check", patch])
+            #expect(reverse.0 == 0, "git apply -R --check \(name): \(reverse.1)")
+        }
         let golden = Samples.repository + "/Patches/\(sample.name)/chaos"
         if ProcessInfo.processInfo.environment["CHAOS_TEST_RECORD"] == "1" {
             try? FileManager.default.removeItem(atPath: golden)
