@@ -66,7 +66,7 @@ struct DependencyCollector {
 
     /// Cheap test before resolving a callee: only these calls can be in the catalog.
     static func mayBeDependency(_ call: Call, watched: Set<String>) -> Bool {
-        if case .name(let last) = call.chain.last, Catalog.dependencyNames.contains(last) { return true }
+        if case .name(let last) = call.chain.last, Catalog.dependencyNames.contains(last) || watched.contains(last) { return true }
         if case .name(let first) = call.chain.first, watched.contains(first) { return true }
         return false
     }
@@ -112,33 +112,40 @@ struct DependencyCollector {
 final class CallGraph {
     private let project: ProjectIndex
     private let evaluator: Evaluator
-    /// Per function: the calls it makes (module-relative call indices), including calls in its
-    /// own header and decorators (for `Depends`).
-    private var callsByOwner: [DefRef: [Int]] = [:]
+    /// Per module, grouped when a function of it is first asked about: per function, the calls
+    /// it makes (module-relative call indices), including calls in its own header and
+    /// decorators (for `Depends`).
+    private var callsByOwner: [[Int: [Int]]?]
     private var edgeCache: [DefRef: [DefRef]] = [:]
 
     init(project: ProjectIndex, evaluator: Evaluator) {
         self.project = project
         self.evaluator = evaluator
-        for moduleIndex in project.modules.indices {
-            let module = project.modules[moduleIndex].module
-            var decorated: [Int: Int] = [:]
-            for (index, definition) in module.definitions.enumerated() {
-                for line in definition.decorators { decorated[line] = index }
-            }
-            for (callIndex, call) in module.calls.enumerated() {
-                let scope = module.scope(ofCode: call.calleeStart)
-                let line = module.logicalLines[call.logicalLine]
-                var owner = scope.flatMap { module.definitions[$0].isFunction ? $0 : nil }
-                if let header = module.definitionIndex(headerLine: call.logicalLine), line.headerColon.map({ call.open < $0 }) ?? false {
-                    owner = header
-                } else if line.keyword == .decorator, let target = decorated[call.logicalLine], module.definitions[target].isFunction {
-                    owner = target
-                }
-                guard let owner else { continue }
-                callsByOwner[DefRef(module: moduleIndex, definition: owner), default: []].append(callIndex)
-            }
+        callsByOwner = Array(repeating: nil, count: project.modules.count)
+    }
+
+    private func calls(of function: DefRef) -> [Int] {
+        if let grouped = callsByOwner[function.module] { return grouped[function.definition] ?? [] }
+        let module = project.modules[function.module].module
+        var grouped: [Int: [Int]] = [:]
+        var decorated: [Int: Int] = [:]
+        for (index, definition) in module.definitions.enumerated() {
+            for line in definition.decorators { decorated[line] = index }
         }
+        for (callIndex, call) in module.calls.enumerated() {
+            let scope = module.scope(ofCode: call.calleeStart)
+            let line = module.logicalLines[call.logicalLine]
+            var owner = scope.flatMap { module.definitions[$0].isFunction ? $0 : nil }
+            if let header = module.definitionIndex(headerLine: call.logicalLine), line.headerColon.map({ call.open < $0 }) ?? false {
+                owner = header
+            } else if line.keyword == .decorator, let target = decorated[call.logicalLine], module.definitions[target].isFunction {
+                owner = target
+            }
+            guard let owner else { continue }
+            grouped[owner, default: []].append(callIndex)
+        }
+        callsByOwner[function.module] = grouped
+        return grouped[function.definition] ?? []
     }
 
     /// The app functions a function calls.
@@ -146,7 +153,7 @@ final class CallGraph {
         if let known = edgeCache[function] { return known }
         var targets: Set<DefRef> = []
         let module = project.modules[function.module].module
-        for callIndex in callsByOwner[function] ?? [] {
+        for callIndex in calls(of: function) {
             let call = module.calls[callIndex]
             let scope = module.scope(ofCode: call.calleeStart)
             switch evaluator.callee(module: function.module, call: callIndex) {

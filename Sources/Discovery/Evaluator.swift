@@ -6,10 +6,11 @@ import PythonSource
 final class Evaluator {
     let project: ProjectIndex
     let registry: FrameworkRegistry
-    /// Per module: the index in `calls` of the call whose `(` is at a code index.
-    private var callByOpen: [[Int: Int]]
-    /// Per module and class: `self.attr = value` assignments in its methods.
-    private var selfAssignments: [[Int: [String: [(scope: Int, value: Range<Int>)]]]]
+    /// Per module, built when first needed: the index in `calls` of the call whose `(` is at a
+    /// code index.
+    private var callByOpen: [[Int: Int]?]
+    /// Per module and class, built when first needed: `self.attr = value` assignments in its methods.
+    private var selfAssignments: [[Int: [String: [(scope: Int, value: Range<Int>)]]]?]
     private var cache: [CacheKey: Value] = [:]
     private var inProgress: Set<CacheKey> = []
 
@@ -24,12 +25,8 @@ final class Evaluator {
     init(project: ProjectIndex, registry: FrameworkRegistry) {
         self.project = project
         self.registry = registry
-        callByOpen = project.modules.map { info in
-            var map: [Int: Int] = [:]
-            for (index, call) in info.module.calls.enumerated() { map[call.open] = index }
-            return map
-        }
-        selfAssignments = project.modules.map(Self.indexSelfAssignments)
+        callByOpen = Array(repeating: nil, count: project.modules.count)
+        selfAssignments = Array(repeating: nil, count: project.modules.count)
     }
 
     private static func indexSelfAssignments(_ info: ModuleInfo) -> [Int: [String: [(scope: Int, value: Range<Int>)]]] {
@@ -49,7 +46,20 @@ final class Evaluator {
         return result
     }
 
-    func callIndex(module: Int, open: Int) -> Int? { callByOpen[module][open] }
+    func callIndex(module: Int, open: Int) -> Int? {
+        if let map = callByOpen[module] { return map[open] }
+        var map: [Int: Int] = [:]
+        for (index, call) in project.modules[module].module.calls.enumerated() { map[call.open] = index }
+        callByOpen[module] = map
+        return map[open]
+    }
+
+    private func selfAssignments(module: Int) -> [Int: [String: [(scope: Int, value: Range<Int>)]]] {
+        if let known = selfAssignments[module] { return known }
+        let built = Self.indexSelfAssignments(project.modules[module])
+        selfAssignments[module] = built
+        return built
+    }
 
     /// Per module and call: what its callee evaluates to. Every stage asks for every call's
     /// callee, so it is computed once.
@@ -373,7 +383,7 @@ final class Evaluator {
         if let binding = info.bindings(classRef.definition, name)?.last {
             return evaluate(binding: binding, name: name, module: classRef.module, scope: classRef.definition)
         }
-        if instance, let assignments = selfAssignments[classRef.module][classRef.definition]?[name] {
+        if instance, let assignments = selfAssignments(module: classRef.module)[classRef.definition]?[name] {
             let values = Set(assignments.map { evaluate($0.value, module: classRef.module, scope: $0.scope) })
             if values.count == 1, let only = values.first { return only }
             return .unknown

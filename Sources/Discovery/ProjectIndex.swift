@@ -88,6 +88,16 @@ final class ModuleInfo {
         for scoped in module.statements {
             switch scoped.statement {
             case .assignment(let assignment):
+                // `open_func = open`, `nap = time.sleep`: calls through such names are watched too.
+                if let value = assignment.value, value.count % 2 == 1, module.code[value.lowerBound].kind == .name,
+                    value.count == 1 || module.isOp(value.lowerBound + 1, ".")
+                {
+                    let first = module.text(value.lowerBound)
+                    let last = module.text(value.upperBound - 1)
+                    if Catalog.dependencyNames.contains(last) || watchedImports.contains(first) || watchedImports.contains(last) {
+                        for target in assignment.targets { watchedImports.insert(String(target.split(separator: ".").last ?? "")) }
+                    }
+                }
                 for target in assignment.targets where !target.utf8.contains(UInt8(ascii: ".")) {
                     add(target, .assignment(value: assignment.value, annotation: assignment.annotation, logicalLine: assignment.logicalLine), scope: scoped.scope)
                 }

@@ -52,22 +52,22 @@ public enum Scanner {
         DispatchQueue.concurrentPerform(iterations: entries.count) { index in
             let entry = entries[index]
             var found: [Diagnostic] = []
-            var module: PythonModule?
+            var info: ModuleInfo?
             if let data = FileManager.default.contents(atPath: entry.url.path) {
-                module = parse([UInt8](data), path: entry.relativePath, diagnostics: &found)
+                if let module = parse([UInt8](data), path: entry.relativePath, diagnostics: &found) {
+                    let (name, isPackage) = ProjectIndex.moduleName(for: entry.relativePath)
+                    info = ModuleInfo(name: name, isPackage: isPackage, path: entry.relativePath, module: module)
+                }
             } else {
                 found.append(Diagnostic(severity: .error, file: entry.relativePath, line: 0, column: 0, message: "cannot read this file; it was skipped"))
             }
-            slots.store(index, module: module, diagnostics: found)
+            slots.store(index, module: info, diagnostics: found)
         }
         var project = ProjectIndex()
-        for (index, entry) in entries.enumerated() {
-            let (module, found) = slots.load(index)
+        for index in entries.indices {
+            let (info, found) = slots.load(index)
             diagnostics += found
-            if let module {
-                let (name, isPackage) = ProjectIndex.moduleName(for: entry.relativePath)
-                project.add(ModuleInfo(name: name, isPackage: isPackage, path: entry.relativePath, module: module))
-            }
+            if let info { project.add(info) }
         }
         return analyze(project, diagnostics: diagnostics)
     }
@@ -248,7 +248,7 @@ public enum Scanner {
 /// One result slot per file for the parallel parse; each slot is written by exactly one
 /// iteration and read after all of them finished, under a lock for the memory model's sake.
 private final class ParseSlots: @unchecked Sendable {
-    private var modules: [PythonModule?]
+    private var modules: [ModuleInfo?]
     private var diagnostics: [[Diagnostic]]
     private let lock = NSLock()
 
@@ -257,14 +257,14 @@ private final class ParseSlots: @unchecked Sendable {
         diagnostics = Array(repeating: [], count: count)
     }
 
-    func store(_ index: Int, module: PythonModule?, diagnostics found: [Diagnostic]) {
+    func store(_ index: Int, module: ModuleInfo?, diagnostics found: [Diagnostic]) {
         lock.lock()
         defer { lock.unlock() }
         modules[index] = module
         diagnostics[index] = found
     }
 
-    func load(_ index: Int) -> (PythonModule?, [Diagnostic]) {
+    func load(_ index: Int) -> (ModuleInfo?, [Diagnostic]) {
         lock.lock()
         defer { lock.unlock() }
         return (modules[index], diagnostics[index])

@@ -125,6 +125,29 @@ import Testing
             ])
     }
 
+    @Test func callsThroughAliasesOfLibraryFunctions() {
+        let result = scan([
+            "m.py": """
+            import time
+            from time import sleep as nap
+
+            class Handler:
+                def __init__(self):
+                    self._builtin_open = open
+
+                def _open(self):
+                    open_func = self._builtin_open
+                    return open_func("f")
+
+            def f():
+                pause = time.sleep
+                pause(1)
+                nap(2)
+            """
+        ])
+        #expect(result.dependencies.map { "\($0.line) \($0.kind.rawValue) \($0.callee)" } == ["10 filesystem open_func", "14 sleep pause", "15 sleep nap"])
+    }
+
     @Test func shadowedNamesAreNotDependencies() {
         let result = scan([
             "m.py": """

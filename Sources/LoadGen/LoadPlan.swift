@@ -1,0 +1,89 @@
+import Artifacts
+
+/// What to send: weighted single requests and weighted flows of chained steps.
+///
+/// Plans come from a YAML or JSON file (``PlanParser``), from the app's OpenAPI document
+/// (``OpenAPIPlanSynthesizer``) or from scanned routes (``ScanPlanSynthesizer``).
+public struct LoadPlan: Sendable, Equatable {
+    /// Where the plan came from, as `meta.plan` records it.
+    public var source: String
+    /// Headers sent with every request, below each request's own headers.
+    public var headers: [String: String]
+    /// Values for `{name}` placeholders; one is picked per request from the seeded generator.
+    public var params: [String: [JSONValue]]
+    public var requests: [PlanRequest]
+    public var flows: [PlanFlow]
+    /// Routes the synthesizers could not build a valid request for, with the reason; never guessed.
+    public var unsynthesized: [String]
+
+    public init(
+        source: String, headers: [String: String] = [:], params: [String: [JSONValue]] = [:],
+        requests: [PlanRequest] = [], flows: [PlanFlow] = [], unsynthesized: [String] = []
+    ) {
+        self.source = source
+        self.headers = headers
+        self.params = params
+        self.requests = requests
+        self.flows = flows
+        self.unsynthesized = unsynthesized
+    }
+
+    /// Every endpoint key the plan can hit.
+    public var endpoints: [String] {
+        var seen: [String] = []
+        for request in requests + flows.flatMap(\.steps) where !seen.contains(request.endpoint) {
+            seen.append(request.endpoint)
+        }
+        return seen
+    }
+}
+
+/// One request template. `path` and string values in `json` may hold `{name}` placeholders,
+/// filled from a flow's extracted values, then the request's `params`, then the plan's.
+public struct PlanRequest: Sendable, Equatable {
+    public var name: String
+    /// Upper-case HTTP method.
+    public var method: String
+    /// The path template, starting with `/`, optionally with a query string.
+    public var path: String
+    public var headers: [String: String]
+    public var json: JSONValue?
+    public var weight: Int
+    public var params: [String: [JSONValue]]
+    /// Values to take from this step's JSON response: variable name to RFC 6901 pointer.
+    public var extract: [String: String]
+
+    public init(
+        name: String? = nil, method: String, path: String, headers: [String: String] = [:],
+        json: JSONValue? = nil, weight: Int = 1, params: [String: [JSONValue]] = [:],
+        extract: [String: String] = [:]
+    ) {
+        self.method = method.uppercased()
+        self.path = path
+        self.name = name ?? "\(method.uppercased()) \(path)"
+        self.headers = headers
+        self.json = json
+        self.weight = weight
+        self.params = params
+        self.extract = extract
+    }
+
+    /// `"<METHOD> <path template>"` without the query string: the key every file uses.
+    public var endpoint: String {
+        let template = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return "\(method) \(template)"
+    }
+}
+
+/// Steps run one after another by one virtual user; a step can use values extracted earlier.
+public struct PlanFlow: Sendable, Equatable {
+    public var name: String
+    public var weight: Int
+    public var steps: [PlanRequest]
+
+    public init(name: String, weight: Int = 1, steps: [PlanRequest]) {
+        self.name = name
+        self.weight = weight
+        self.steps = steps
+    }
+}

@@ -1,0 +1,326 @@
+import AsyncHTTPClient
+import Artifacts
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One phase in motion. Requests are sent and completed on NIO event loops through the client's
+/// EventLoopFuture API (cheaper per request than async/await, FACTS.md); the only await is for
+/// the phase as a whole.
+final class PhaseExecution: Sendable {
+    enum SendResult: Sendable {
+        /// No request was sent: the request count or the duration is used up, or a stop came.
+        case exhausted
+        /// The request could not be built (a placeholder value made the URL invalid).
+        case notSent
+        case transportError
+        case response(ResponseOutcome)
+    }
+
+    private struct State {
+        var issued = 0
+        var unitsStarted = 0
+        var launched = 0
+        var inFlight = 0
+        var activeUnits = 0
+        var schedulerDone = false
+        var stopping = false
+        var interrupted = false
+        var finished = false
+        var completed = 0
+        var notes: [String: Int] = [:]
+        var continuation: CheckedContinuation<Void, Never>?
+    }
+
+    private let runner: LoadRunner
+    private let phase: PhaseSpec
+    private let recorder: LoadRecorder?
+    private let plan: CompiledPlan
+    private let loop: EventLoop
+    private let startMono: Int
+    private let startWall: Int
+    private let deadlineMono: Int?
+    private let timeout: TimeAmount
+    private let phaseStream: UInt64
+    private let state = Mutex(State())
+
+    init(runner: LoadRunner, phase: PhaseSpec, recorder: LoadRecorder?) {
+        self.runner = runner
+        self.phase = phase
+        self.recorder = recorder
+        plan = CompiledPlan(runner.configuration.plan)
+        loop = runner.client.eventLoopGroup.next()
+        let start = WallClock.monotonicNs()
+        startMono = start
+        startWall = WallClock.nowUnixNs()
+        deadlineMono = phase.durationSeconds.map { start + Int($0 * 1e9) }
+        timeout = .nanoseconds(Int64(runner.configuration.timeoutSeconds * 1e9))
+        // FNV-1a of the name: String.hashValue is randomized per process, which would break --seed.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in phase.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        phaseStream = hash
+    }
+
+    func run(stop: StopSignal) async -> (completed: Int, interrupted: Bool, notes: [String]) {
+        // A stop that comes before the continuation is stored only sets `stopping`;
+        // the checkDone() after start() then ends the phase.
+        let token = stop.onStop { [self] in beginStop(interrupted: true) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            state.withLock { $0.continuation = continuation }
+            start()
+            checkDone()
+        }
+        stop.remove(token)
+        return state.withLock { state in
+            let notes = state.notes.sorted { $0.key < $1.key }.map { $1 > 1 ? "\($0) (\($1) times)" : $0 }
+            return (state.completed, state.interrupted, notes)
+        }
+    }
+
+    private func start() {
+        guard !plan.units.isEmpty else {
+            state.withLock { $0.schedulerDone = true; $0.stopping = true }
+            return
+        }
+        switch phase.shape {
+        case .closed(let concurrency):
+            let workers = max(1, concurrency)
+            state.withLock { $0.activeUnits = workers; $0.schedulerDone = true }
+            for _ in 0..<workers { loop.execute { self.closedWorker() } }
+        case .open(let rps, let maxInFlight):
+            let interval = 1e9 / max(rps, 0.001)
+            loop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { task in
+                self.launchDueUnits(interval: interval, maxInFlight: max(1, maxInFlight), task: task)
+            }
+        }
+    }
+
+    // MARK: Models
+
+    /// A closed-model virtual user: the next unit starts when the previous one ends.
+    private func closedWorker() {
+        startUnit(scheduledMono: nil) { exhausted in
+            if exhausted {
+                self.state.withLock { $0.activeUnits -= 1 }
+                self.checkDone()
+            } else {
+                // Hop through the loop so a chain of instant failures cannot grow the stack.
+                self.loop.execute { self.closedWorker() }
+            }
+        }
+    }
+
+    /// The open model's clock: every millisecond, start each unit whose scheduled instant has come.
+    private func launchDueUnits(interval: Double, maxInFlight: Int, task: RepeatedTask) {
+        let now = WallClock.monotonicNs()
+        let due = Int(Double(now - startMono) / interval) + 1
+        let units: [Int]? = state.withLock { state in
+            if let deadlineMono, now >= deadlineMono { state.stopping = true }
+            if state.stopping {
+                state.schedulerDone = true
+                return nil
+            }
+            var units: [Int] = []
+            while state.launched < due && state.activeUnits < maxInFlight {
+                units.append(state.launched)
+                state.launched += 1
+                state.activeUnits += 1
+            }
+            return units
+        }
+        guard let units else {
+            task.cancel()
+            checkDone()
+            return
+        }
+        for unit in units {
+            startUnit(scheduledMono: startMono + Int(Double(unit) * interval)) { exhausted in
+                self.state.withLock { state in
+                    state.activeUnits -= 1
+                    if exhausted { state.stopping = true }
+                }
+                self.checkDone()
+            }
+        }
+    }
+
+    // MARK: Units
+
+    /// Runs one request or one flow; `done(true)` means nothing more may be sent in this phase.
+    private func startUnit(scheduledMono: Int?, done: @escaping @Sendable (Bool) -> Void) {
+        let index = state.withLock { state in
+            state.unitsStarted += 1
+            return UInt64(state.unitsStarted - 1)
+        }
+        var generator = SeededGenerator(seed: runner.configuration.seed, stream: phaseStream, index: index)
+        switch plan.pick(&generator) {
+        case .request(let request):
+            send(request, step: nil, variables: [:], draw: index << 8, scheduledMono: scheduledMono) { result in
+                if case .exhausted = result { done(true) } else { done(false) }
+            }
+        case .flow(let name, let steps):
+            runFlow(name: name, steps: steps, at: 0, variables: [:], unit: index, scheduledMono: scheduledMono, done: done)
+        }
+    }
+
+    private func runFlow(
+        name: String, steps: [CompiledRequest], at position: Int, variables: [String: JSONValue], unit: UInt64,
+        scheduledMono: Int?, done: @escaping @Sendable (Bool) -> Void
+    ) {
+        let step = steps[position]
+        let label = "\(name)/\(step.name)"
+        send(step, step: label, variables: variables, draw: unit << 8 | UInt64(position & 0xFF), scheduledMono: scheduledMono) {
+            result in
+            guard case .response(let outcome) = result else {
+                if case .exhausted = result { done(true) } else { done(false) }
+                return
+            }
+            guard position + 1 < steps.count else { return done(false) }
+            guard (200..<300).contains(outcome.status) else {
+                self.note("flow \(name): step \(step.name) answered \(outcome.status); the rest of the flow was skipped")
+                return done(false)
+            }
+            var next = variables
+            if !step.extract.isEmpty {
+                let document = outcome.body.flatMap { try? JSONValue.parse(Data($0)) }
+                for (variable, pointer) in step.extract.sorted(by: { $0.key < $1.key }) {
+                    guard let value = document?.value(atPointer: pointer) else {
+                        self.note("flow \(name): step \(step.name): the response has nothing at \(pointer) for {\(variable)}; the rest of the flow was skipped")
+                        return done(false)
+                    }
+                    next[variable] = value
+                }
+            }
+            // Later steps start when the earlier one ends; in the open model they are not scheduled.
+            self.runFlow(
+                name: name, steps: steps, at: position + 1, variables: next, unit: unit, scheduledMono: nil, done: done)
+        }
+    }
+
+    // MARK: Requests
+
+    private func takeTicket() -> Int? {
+        let now = WallClock.monotonicNs()
+        return state.withLock { state in
+            if let deadlineMono, now >= deadlineMono { state.stopping = true }
+            if let budget = phase.requests, state.issued >= budget { state.stopping = true }
+            guard !state.stopping else { return nil }
+            state.issued += 1
+            state.inFlight += 1
+            return state.issued
+        }
+    }
+
+    private func send(
+        _ request: CompiledRequest, step: String?, variables: [String: JSONValue], draw: UInt64, scheduledMono: Int?,
+        completion: @escaping @Sendable (SendResult) -> Void
+    ) {
+        guard let ticket = takeTicket() else { return completion(.exhausted) }
+        let id = "\(phase.name)-\(ticket)"
+        var generator = SeededGenerator(seed: runner.configuration.seed, stream: phaseStream ^ 0x5bd1_e995, index: draw)
+        var chosen = variables
+        let lookup: (String) -> JSONValue? = { name in
+            if let value = chosen[name] { return value }
+            guard let values = request.params[name] ?? self.plan.params[name], !values.isEmpty else { return nil }
+            let value = values[Int(generator.next() % UInt64(values.count))]
+            chosen[name] = value
+            return value
+        }
+        let path = PlanTemplate.fill(request.path, encode: true, lookup)
+        var headers = request.headers
+        headers.add(name: "X-Chaos-Request-Id", value: id)
+        var body: HTTPClient.Body?
+        if let constant = request.constantBody {
+            body = .byteBuffer(constant)
+        } else if let json = request.json {
+            body = .byteBuffer(ByteBuffer(bytes: PlanTemplate.fill(json, lookup).serialized()))
+        }
+        let httpRequest: HTTPClient.Request
+        do {
+            httpRequest = try HTTPClient.Request(url: runner.baseURL + path, method: request.method, headers: headers, body: body)
+        } catch {
+            state.withLock { $0.inFlight -= 1 }
+            note("\(request.endpoint): '\(path)' does not make a valid URL (\(error)); fix the plan's values")
+            completion(.notSent)
+            checkDone()
+            return
+        }
+        let collector = ResponseCollector(
+            keepBody: !request.extract.isEmpty, cap: runner.configuration.maxResponseBodyBytes)
+        let sentMono = WallClock.monotonicNs()
+        let scheduled = scheduledMono ?? sentMono
+        let task = runner.client.execute(
+            request: httpRequest, delegate: collector, eventLoop: .indifferent, deadline: .now() + timeout)
+        task.futureResult.whenComplete { result in
+            let endMono = WallClock.monotonicNs()
+            let latencyNs = endMono - (scheduledMono == nil ? sentMono : scheduled)
+            var status: Int?
+            var error: LoadErrorKind?
+            var bytes = 0
+            let sendResult: SendResult
+            switch result {
+            case .success(let outcome):
+                status = outcome.status
+                bytes = outcome.bytes
+                if outcome.status >= 500 { error = .http5xx }
+                sendResult = .response(outcome)
+            case .failure(let failure):
+                error = TransportErrorKind.classify(failure)
+                sendResult = .transportError
+            }
+            let record = LoadRecord(
+                id: id, phase: self.phase.name, endpoint: request.endpoint, step: step,
+                scheduledUnixNs: self.startWall + (scheduled - self.startMono),
+                sentUnixNs: self.startWall + (sentMono - self.startMono), latencyUs: max(0, latencyNs / 1000),
+                status: status, error: error, bytes: bytes)
+            let keep = self.state.withLock { state -> Bool in
+                state.inFlight -= 1
+                guard !state.finished else { return false }
+                state.completed += 1
+                return true
+            }
+            if keep { self.recorder?.record(record) }
+            completion(sendResult)
+            self.checkDone()
+        }
+    }
+
+    // MARK: Ending
+
+    private func note(_ message: String) {
+        state.withLock { $0.notes[message, default: 0] += 1 }
+    }
+
+    /// Stops sending. On an interrupt, in-flight requests get the phase's grace period, then are abandoned.
+    private func beginStop(interrupted: Bool) {
+        let proceed = state.withLock { state -> Bool in
+            guard !state.finished else { return false }
+            state.stopping = true
+            if interrupted { state.interrupted = true }
+            return true
+        }
+        guard proceed else { return }
+        if interrupted {
+            loop.scheduleTask(in: .nanoseconds(Int64(phase.graceSeconds * 1e9))) { self.finish() }
+        }
+        checkDone()
+    }
+
+    private func checkDone() {
+        let ready = state.withLock { state in
+            state.stopping && state.schedulerDone && state.inFlight == 0 && state.activeUnits == 0
+        }
+        if ready { finish() }
+    }
+
+    private func finish() {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.finished, let continuation = state.continuation else { return nil }
+            state.finished = true
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume()
+    }
+}
