@@ -52,18 +52,12 @@ struct RuntimeTests {
 
         # 2. Deterministic per (seed, point, request id, n): two runs give the same pattern.
         def pattern(request_id):
-            out = []
-            def one():
-                for _ in range(20):
-                    t = time.monotonic()
-                    rt.hook("cccccccc")
-                    out.append(time.monotonic() - t > 0.0009)
+            # The decision itself, not a timing: a loaded machine must not make this flaky.
             token = rt._STATE.set({"id": request_id, "counts": {}})
             try:
-                one()
+                return [rt._decide("cccccccc") is not None for _ in range(20)]
             finally:
                 rt._STATE.reset(token)
-            return out
         p1, p2, p3 = pattern("r-1"), pattern("r-1"), pattern("r-2")
         assert p1 == p2 and p1 != p3 and 3 < sum(p1) < 17, (p1, p3)
 
@@ -97,7 +91,7 @@ struct RuntimeTests {
         faults = [e for e in events if "point" in e]
         reloads = [e for e in events if "settings" in e]
         ids = {e["request_id"] for e in faults}
-        assert "wsgi-1" in ids and "asgi-7" in ids and "r-1" in ids, ids
+        assert "wsgi-1" in ids and "asgi-7" in ids, ids
         assert len(reloads) == 4, len(reloads)
         for e in faults:
             assert set(e) == {"time_unix_ns", "point", "fault", "request_id", "delay_us", "exception", "pid"}, e
