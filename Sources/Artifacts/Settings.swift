@@ -48,7 +48,9 @@ public struct ChaosSettings: Codable, Sendable, Equatable {
         public var library: String?
         public var rate: Double?
 
-        public init(short: String, kind: ChaosConfig.PointKind, faults: [FaultKind], library: String?, rate: Double? = nil) {
+        public init(
+            short: String, kind: ChaosConfig.PointKind, faults: [FaultKind], library: String?, rate: Double? = nil
+        ) {
             self.short = short
             self.kind = kind
             self.faults = faults

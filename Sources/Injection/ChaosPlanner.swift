@@ -26,7 +26,8 @@ public enum ChaosPlanner {
         if routes.isEmpty {
             throw InjectionError(
                 .input,
-                "no route of \(app.id) matches\(options.routes.map { " --routes '\($0)'" } ?? ""); run `chaos-test scan` to list the routes.")
+                "no route of \(app.id) matches\(options.routes.map { " --routes '\($0)'" } ?? ""); run `chaos-test scan` to list the routes."
+            )
         }
         let keys = Set(routes.flatMap(\.endpointKeys))
         // Calls reached from the chosen routes. Calls no route reaches (startup code such as
@@ -55,13 +56,16 @@ public enum ChaosPlanner {
             for route in routes.sorted(by: { ($0.file, $0.line) < ($1.file, $1.line) }) {
                 let key = "\(route.file):\(route.line)"
                 if let index = seen[key] {
-                    byFile[route.file]![index].routes = Array(Set(byFile[route.file]![index].routes + route.endpointKeys)).sorted()
+                    byFile[route.file]![index].routes = Array(
+                        Set(byFile[route.file]![index].routes + route.endpointKeys)
+                    ).sorted()
                     continue
                 }
                 seen[key] = byFile[route.file, default: []].count
                 byFile[route.file, default: []].append(
                     Pending(
-                        id: PointID.make(kind: .handler, file: route.file, qualname: route.qualname, callee: "entry", ordinal: 0),
+                        id: PointID.make(
+                            kind: .handler, file: route.file, qualname: route.qualname, callee: "entry", ordinal: 0),
                         kind: .handler, routes: route.endpointKeys.sorted(), line: route.line, column: 0,
                         function: route.qualname, profile: .init(faults: handlerFaults), callee: "entry"))
             }
@@ -74,9 +78,13 @@ public enum ChaosPlanner {
                 ordinals[group] = ordinal + 1
                 byFile[dep.file, default: []].append(
                     Pending(
-                        id: PointID.make(kind: .dependency, file: dep.file, qualname: dep.qualname, callee: dep.callee, ordinal: ordinal),
-                        kind: .dependency, routes: dep.routes.filter(keys.contains).sorted(), line: dep.line, column: dep.column,
-                        function: dep.qualname, profile: .init(faults: dependencyFaults, library: dep.library, callee: dep.callee),
+                        id: PointID.make(
+                            kind: .dependency, file: dep.file, qualname: dep.qualname, callee: dep.callee,
+                            ordinal: ordinal),
+                        kind: .dependency, routes: dep.routes.filter(keys.contains).sorted(), line: dep.line,
+                        column: dep.column,
+                        function: dep.qualname,
+                        profile: .init(faults: dependencyFaults, library: dep.library, callee: dep.callee),
                         callee: dep.callee))
             }
         }
@@ -95,7 +103,10 @@ public enum ChaosPlanner {
             }
             var rewriter: FileRewriter
             do { rewriter = try FileRewriter(path: file, bytes: before) } catch {
-                diagnostics.append(Diagnostic(severity: .warning, file: file, line: error.line, column: 0, message: "\(error.message); no hooks were placed in this file"))
+                diagnostics.append(
+                    Diagnostic(
+                        severity: .warning, file: file, line: error.line, column: 0,
+                        message: "\(error.message); no hooks were placed in this file"))
                 continue
             }
             var placed: [Pending] = []
@@ -105,7 +116,8 @@ public enum ChaosPlanner {
                 if app.factory {
                     target = factoryAppName(rewriter.layout, factoryLine: app.line) ?? "app"
                 }
-                _ = rewriter.addMiddleware(appLine: app.line, name: target, framework: app.framework, factory: app.factory)
+                _ = rewriter.addMiddleware(
+                    appLine: app.line, name: target, framework: app.framework, factory: app.factory)
             }
             // A class-based view: one handler point per method that serves a route method.
             var pending: [Pending] = []
@@ -123,22 +135,30 @@ public enum ChaosPlanner {
                         && (verbs.contains(method.name) || (verbs.contains("any") && httpVerbs.contains(method.name)))
                 }
                 if methods.isEmpty {
-                    diagnostics.append(Diagnostic(severity: .warning, file: file, line: point.line, column: 0, message: "the class-based view has no get/post/... method in this file; no handler hook"))
+                    diagnostics.append(
+                        Diagnostic(
+                            severity: .warning, file: file, line: point.line, column: 0,
+                            message: "the class-based view has no get/post/... method in this file; no handler hook"))
                 }
                 for method in methods {
                     var copy = point
-                    copy.id = PointID.make(kind: .handler, file: file, qualname: method.qualname, callee: "entry", ordinal: 0)
+                    copy.id = PointID.make(
+                        kind: .handler, file: file, qualname: method.qualname, callee: "entry", ordinal: 0)
                     copy.line = method.line
                     copy.function = method.qualname
-                    copy.routes = point.routes.filter { $0.lowercased().hasPrefix(method.name + " ") || verbs.contains("any") }
+                    copy.routes = point.routes.filter {
+                        $0.lowercased().hasPrefix(method.name + " ") || verbs.contains("any")
+                    }
                     pending.append(copy)
                 }
             }
             for (order, point) in pending.enumerated() {
                 let short = PointID.short(point.id)
-                let ok = point.kind == .handler
+                let ok =
+                    point.kind == .handler
                     ? rewriter.addEntryHook(defLine: point.line, marker: short, order: order)
-                    : rewriter.addDependencyHook(line: point.line, column: point.column, callee: point.callee, marker: short, order: order)
+                    : rewriter.addDependencyHook(
+                        line: point.line, column: point.column, callee: point.callee, marker: short, order: order)
                 if ok { placed.append(point) }
             }
             diagnostics += rewriter.diagnostics
@@ -150,12 +170,15 @@ public enum ChaosPlanner {
                 let short = PointID.short(point.id)
                 points.append(
                     ChaosConfig.Point(
-                        id: point.id, short: short, kind: point.kind, routes: point.routes, file: file, line: point.line,
-                        function: point.function, fault: point.profile, patch: "", insertedLines: occupied[short] ?? []))
+                        id: point.id, short: short, kind: point.kind, routes: point.routes, file: file,
+                        line: point.line,
+                        function: point.function, fault: point.profile, patch: "", insertedLines: occupied[short] ?? [])
+                )
             }
         }
         if points.isEmpty {
-            throw InjectionError(.input, "no hook could be placed:\n" + diagnostics.map(\.description).joined(separator: "\n"))
+            throw InjectionError(
+                .input, "no hook could be placed:\n" + diagnostics.map(\.description).joined(separator: "\n"))
         }
         // The runtime, as a new file at the app's import root.
         let runtimeFull: String
@@ -181,7 +204,8 @@ public enum ChaosPlanner {
             configFiles.append(
                 ChaosConfig.File(
                     path: change.path, sha256Before: change.before.map(SHA256Digest.hex),
-                    sha256After: SHA256Digest.hex(change.after ?? []), mode: String(format: "%04o", change.mode), patch: name,
+                    sha256After: SHA256Digest.hex(change.after ?? []), mode: String(format: "%04o", change.mode),
+                    patch: name,
                     patchSha256: SHA256Digest.hex(bytes), insertedLines: insertedLines[change.path] ?? []))
             for index in points.indices where points[index].file == change.path { points[index].patch = name }
         }
@@ -189,15 +213,19 @@ public enum ChaosPlanner {
         let faults = (options.faults ?? FaultKind.allCases).sorted()
         let config = ChaosConfig(
             app: app.id, seed: options.seed,
-            defaults: .init(rate: options.rate, delayUs: [options.delayUs.lowerBound, options.delayUs.upperBound], faults: faults, status: options.status),
+            defaults: .init(
+                rate: options.rate, delayUs: [options.delayUs.lowerBound, options.delayUs.upperBound], faults: faults,
+                status: options.status),
             points: points, files: configFiles)
         var pointSettings: [String: ChaosSettings.PointSettings] = [:]
         for point in points {
-            pointSettings[point.id] = .init(short: point.short, kind: point.kind, faults: point.fault.faults, library: point.fault.library)
+            pointSettings[point.id] = .init(
+                short: point.short, kind: point.kind, faults: point.fault.faults, library: point.fault.library)
         }
         let settings = ChaosSettings(
             enabled: true, seed: options.seed, framework: app.framework.rawValue,
-            default: .init(rate: options.rate, delayUs: config.defaults.delayUs, faults: faults, status: options.status),
+            default: .init(
+                rate: options.rate, delayUs: config.defaults.delayUs, faults: faults, status: options.status),
             points: pointSettings)
         return Plan(config: config, settings: settings, patches: patches, files: files, diagnostics: diagnostics)
     }
@@ -207,30 +235,42 @@ public enum ChaosPlanner {
     static let httpVerbs: Set<String> = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     static func selectApp(root: AppRoot, scan: ScanResult, requested: String?) throws(InjectionError) -> AppObject {
-        let list = scan.apps.map { "  \($0.id) (\($0.framework.rawValue), \($0.file):\($0.line))" }.joined(separator: "\n")
+        let list = scan.apps.map { "  \($0.id) (\($0.framework.rawValue), \($0.file):\($0.line))" }.joined(
+            separator: "\n")
         if let requested {
             let bare = requested.replacingOccurrences(of: "()", with: "")
-            guard let app = scan.apps.first(where: { $0.id == requested || $0.id.replacingOccurrences(of: "()", with: "") == bare }) else {
-                throw InjectionError(.input, "--app \(requested): no such app in \(root.path). The scan found:\n\(list)")
+            guard
+                let app = scan.apps.first(where: {
+                    $0.id == requested || $0.id.replacingOccurrences(of: "()", with: "") == bare
+                })
+            else {
+                throw InjectionError(
+                    .input, "--app \(requested): no such app in \(root.path). The scan found:\n\(list)")
             }
             return app
         }
         if scan.apps.count == 1 { return scan.apps[0] }
         if scan.apps.isEmpty {
-            throw InjectionError(.input, "no FastAPI, Starlette or Flask app found in \(root.path); pass the folder that holds the app.")
+            throw InjectionError(
+                .input, "no FastAPI, Starlette or Flask app found in \(root.path); pass the folder that holds the app.")
         }
         if let yaml = try? String(contentsOfFile: root.path + "/chaos-test.yaml", encoding: .utf8) {
             for line in yaml.split(separator: "\n") where line.hasPrefix("app:") {
                 var value = line.dropFirst(4).trimmingCharacters(in: " \"'")
-                if let hash = value.firstIndex(of: "#") { value = String(value[..<hash]).trimmingCharacters(in: CharacterSet(charactersIn: " \"'")) }
+                if let hash = value.firstIndex(of: "#") {
+                    value = String(value[..<hash]).trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+                }
                 if let app = scan.apps.first(where: {
-                    $0.id == value || $0.id.replacingOccurrences(of: "()", with: "") == value.replacingOccurrences(of: "()", with: "")
+                    $0.id == value
+                        || $0.id.replacingOccurrences(of: "()", with: "")
+                            == value.replacingOccurrences(of: "()", with: "")
                 }) {
                     return app
                 }
             }
         }
-        throw InjectionError(.input, "\(root.path) has several apps; choose one with --app (or `app:` in chaos-test.yaml):\n\(list)")
+        throw InjectionError(
+            .input, "\(root.path) has several apps; choose one with --app (or `app:` in chaos-test.yaml):\n\(list)")
     }
 
     /// The runtime goes to the folder the app's modules are imported from.
@@ -239,7 +279,10 @@ public enum ChaosPlanner {
         var parts = app.file.split(separator: "/").map(String.init)
         let depth = module.split(separator: ".").count + (parts.last == "__init__.py" ? 1 : 0)
         guard depth <= parts.count else {
-            throw InjectionError(.input, "\(app.file) does not match the module \(module) of \(app.id); cannot tell where the app's imports start.")
+            throw InjectionError(
+                .input,
+                "\(app.file) does not match the module \(module) of \(app.id); cannot tell where the app's imports start."
+            )
         }
         parts.removeLast(depth)
         return (parts + [Runtime.fileName]).joined(separator: "/")
@@ -249,7 +292,9 @@ public enum ChaosPlanner {
     /// in its body, found as the name in the last top-level `return NAME`.
     static func factoryAppName(_ layout: SourceLayout, factoryLine: Int) -> String? {
         guard let index = layout.logicalLineIndex(containing: factoryLine),
-            let function = layout.definitions.first(where: { !$0.isClass && ($0.header == index || $0.bodyLines.contains(index)) })
+            let function = layout.definitions.first(where: {
+                !$0.isClass && ($0.header == index || $0.bodyLines.contains(index))
+            })
         else { return nil }
         for i in function.bodyLines.reversed() {
             let t = layout.logicalLines[i].tokens

@@ -17,16 +17,25 @@ public enum ChaosState {
                     + "Restore it, or revert by hand with the patches in .chaos-test/patches (`git apply -R`).")
         }
         guard config.schema == ChaosConfig.schemaVersion else {
-            throw InjectionError(.input, "\(root.path)/\(path) has schema \(config.schema); this chaos-test reads schema \(ChaosConfig.schemaVersion).")
+            throw InjectionError(
+                .input,
+                "\(root.path)/\(path) has schema \(config.schema); this chaos-test reads schema \(ChaosConfig.schemaVersion)."
+            )
         }
         let hex = { (s: String?) in s.map { $0.count == 64 && $0.allSatisfy(\.isHexDigit) } ?? true }
         for file in config.files {
-            let fine = hex(file.sha256Before) && hex(file.sha256After) && hex(file.patchSha256)
+            let fine =
+                hex(file.sha256Before) && hex(file.sha256After) && hex(file.patchSha256)
                 && file.patch.hasPrefix("patches/") && !file.patch.contains("..")
             guard fine else {
-                throw InjectionError(.input, "\(root.path)/\(path): the entry for \(file.path) has a malformed hash or patch path. Nothing was changed.")
+                throw InjectionError(
+                    .input,
+                    "\(root.path)/\(path): the entry for \(file.path) has a malformed hash or patch path. Nothing was changed."
+                )
             }
-            do { _ = try root.resolve(file.path) } catch { throw InjectionError(.input, "\(root.path)/\(path): \(error.message)") }
+            do { _ = try root.resolve(file.path) } catch {
+                throw InjectionError(.input, "\(root.path)/\(path): \(error.message)")
+            }
         }
         return config
     }
@@ -35,7 +44,9 @@ public enum ChaosState {
     static func verifiedPatch(_ root: AppRoot, _ file: ChaosConfig.File) throws(InjectionError) -> FilePatch {
         let path = ".chaos-test/" + file.patch
         guard let bytes = try Injector.read(root, path) else {
-            throw InjectionError(.input, "\(root.path)/\(path) is missing; chaos-test needs it to revert \(file.path). Nothing was changed.")
+            throw InjectionError(
+                .input,
+                "\(root.path)/\(path) is missing; chaos-test needs it to revert \(file.path). Nothing was changed.")
         }
         guard SHA256Digest.hex(bytes) == file.patchSha256 else {
             throw InjectionError(
@@ -55,7 +66,8 @@ public enum ChaosState {
         let path = ".chaos-test/" + Injector.settingsName
         guard let bytes = try Injector.read(root, path) else { return nil }
         do { return try ArtifactJSON.decode(ChaosSettings.self, from: Data(bytes)) } catch {
-            throw InjectionError(.input, "\(root.path)/\(path) is not valid settings (\(describe(error))); fix it or inject again.")
+            throw InjectionError(
+                .input, "\(root.path)/\(path) is not valid settings (\(describe(error))); fix it or inject again.")
         }
     }
 
@@ -64,7 +76,8 @@ public enum ChaosState {
         case DecodingError.keyNotFound(let key, let context):
             return "missing `\(key.stringValue)` at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong value at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+            return
+                "wrong value at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
         case DecodingError.dataCorrupted(let context):
             return context.debugDescription
         default:

@@ -12,23 +12,23 @@ public enum CompileCheck {
     }
 
     static let script = #"""
-    import base64, json, sys
-    out = []
-    for item in json.load(sys.stdin):
-        result = {"path": item["path"]}
-        for side in ("before", "after"):
-            data = item.get(side)
-            if data is None:
-                result[side] = None
-                continue
-            try:
-                compile(base64.b64decode(data), item["path"], "exec", dont_inherit=True)
-                result[side] = None
-            except (SyntaxError, ValueError) as e:
-                result[side] = [getattr(e, "lineno", 0) or 0, "%s: %s" % (type(e).__name__, getattr(e, "msg", str(e)))]
-        out.append(result)
-    json.dump(out, sys.stdout)
-    """#
+        import base64, json, sys
+        out = []
+        for item in json.load(sys.stdin):
+            result = {"path": item["path"]}
+            for side in ("before", "after"):
+                data = item.get(side)
+                if data is None:
+                    result[side] = None
+                    continue
+                try:
+                    compile(base64.b64decode(data), item["path"], "exec", dont_inherit=True)
+                    result[side] = None
+                except (SyntaxError, ValueError) as e:
+                    result[side] = [getattr(e, "lineno", 0) or 0, "%s: %s" % (type(e).__name__, getattr(e, "msg", str(e)))]
+            out.append(result)
+        json.dump(out, sys.stdout)
+        """#
 
     /// Returns, per file, nil or the failure of the new bytes where the old ones compiled.
     public static func failures(_ files: [FileChange], python: String) throws(InjectionError) -> [Failure] {
@@ -53,7 +53,9 @@ public enum CompileCheck {
         process.standardOutput = stdout
         process.standardError = stderr
         do { try process.run() } catch {
-            throw InjectionError(.environment, "cannot run \(python) for the compile check: \(error). Install Python 3 or create the app's .venv.")
+            throw InjectionError(
+                .environment,
+                "cannot run \(python) for the compile check: \(error). Install Python 3 or create the app's .venv.")
         }
         // Feed stdin from another thread so a large batch cannot deadlock against a full stdout pipe.
         let writer = Thread {
@@ -75,7 +77,8 @@ public enum CompileCheck {
         for result in results {
             guard let path = result["path"] as? String else { continue }
             if let after = result["after"] as? [Any], result["before"] is NSNull || result["before"] == nil {
-                failures.append(Failure(path: path, line: after.first as? Int ?? 0, message: after.last as? String ?? ""))
+                failures.append(
+                    Failure(path: path, line: after.first as? Int ?? 0, message: after.last as? String ?? ""))
             }
         }
         return failures

@@ -16,14 +16,19 @@ public enum EveryFunctionHooks {
         do { rewriter = try FileRewriter(path: path, bytes: bytes) } catch {
             return Result(
                 bytes: nil, functions: 0, hooked: 0,
-                diagnostics: [Diagnostic(severity: .warning, file: path, line: error.line, column: 0, message: error.message)])
+                diagnostics: [
+                    Diagnostic(severity: .warning, file: path, line: error.line, column: 0, message: error.message)
+                ])
         }
         let functions = rewriter.layout.definitions.filter { !$0.isClass }
         var hooked = 0
         for (order, function) in functions.enumerated() {
-            let marker = PointID.short(PointID.make(kind: .handler, file: path, qualname: function.qualname, callee: "entry", ordinal: order))
+            let marker = PointID.short(
+                PointID.make(kind: .handler, file: path, qualname: function.qualname, callee: "entry", ordinal: order))
             if rewriter.addEntryHook(defLine: function.line, marker: marker, order: order) { hooked += 1 }
         }
-        return Result(bytes: rewriter.render().bytes, functions: functions.count, hooked: hooked, diagnostics: rewriter.diagnostics)
+        return Result(
+            bytes: rewriter.render().bytes, functions: functions.count, hooked: hooked,
+            diagnostics: rewriter.diagnostics)
     }
 }

@@ -48,7 +48,10 @@ struct FileRewriter {
     @discardableResult
     mutating func addEntryHook(defLine line: Int, marker: String, order: Int) -> Bool {
         guard let definition = layout.definitions.first(where: { $0.line == line && !$0.isClass }) else {
-            skip(line, "no function definition starts on this line; the handler hook was skipped (is the file newer than the scan?)")
+            skip(
+                line,
+                "no function definition starts on this line; the handler hook was skipped (is the file newer than the scan?)"
+            )
             return false
         }
         let statement = Self.hookStatement(marker, async: definition.isAsync)
@@ -68,14 +71,18 @@ struct FileRewriter {
             // Before the statement after the docstring (comments between them stay above the
             // hook, as PythonModule's insertion line has it), or right after a lone docstring.
             let next = bodyIndex + 1
-            before = definition.bodyLines.contains(next) && layout.logicalLines[next].indentWidth == first.indentWidth
+            before =
+                definition.bodyLines.contains(next) && layout.logicalLines[next].indentWidth == first.indentWidth
                 ? layout.logicalLines[next].firstLine : first.lastLine + 1
         }
-        insertions.append(Insertion(beforeLine: before, order: order, indent: first.indent, statement: statement, marker: marker))
+        insertions.append(
+            Insertion(beforeLine: before, order: order, indent: first.indent, statement: statement, marker: marker))
         return true
     }
 
-    private mutating func addInlineEntryHook(_ definition: SourceLayout.Definition, statement: String, marker: String) -> Bool {
+    private mutating func addInlineEntryHook(_ definition: SourceLayout.Definition, statement: String, marker: String)
+        -> Bool
+    {
         let header = layout.logicalLines[definition.header]
         let bodyStart = definition.colonToken + 1
         // The first simple statement of the inline body: tokens up to a depth-0 `;` or the end.
@@ -104,7 +111,10 @@ struct FileRewriter {
         // The marker comment goes on the line of the insertion (the docstring's last line when it spans several).
         let line = layout.line(ofOffset: max(offset - 1, 0))
         if layout.lineEndsInsideToken(line) {
-            skip(definition.line, "the one-line body continues past its line, so the hook's marker comment cannot go on it; the handler hook was skipped")
+            skip(
+                definition.line,
+                "the one-line body continues past its line, so the hook's marker comment cannot go on it; the handler hook was skipped"
+            )
             return false
         }
         if inlineEdits.contains(where: { $0.line == line }) {
@@ -121,12 +131,13 @@ struct FileRewriter {
         if tokens.count >= 3, layout.text(tokens.first!) == "(", layout.text(tokens.last!) == ")" {
             tokens = Array(tokens.dropFirst().dropLast())
         }
-        return !tokens.isEmpty && tokens.allSatisfy { index in
-            let token = layout.tokens[index]
-            guard token.kind == .string else { return false }
-            let prefix = layout.bytes[token.range].prefix { $0 != 0x22 && $0 != 0x27 }
-            return !prefix.contains(where: { $0 == 0x66 || $0 == 0x46 })
-        }
+        return !tokens.isEmpty
+            && tokens.allSatisfy { index in
+                let token = layout.tokens[index]
+                guard token.kind == .string else { return false }
+                let prefix = layout.bytes[token.range].prefix { $0 != 0x22 && $0 != 0x27 }
+                return !prefix.contains(where: { $0 == 0x66 || $0 == 0x46 })
+            }
     }
 
     // MARK: Dependency hooks
@@ -135,13 +146,18 @@ struct FileRewriter {
     /// Returns the enclosing function's async-ness, or nil (with a diagnostic) when it cannot.
     mutating func addDependencyHook(line: Int, column: Int, callee: String, marker: String, order: Int) -> Bool {
         guard line >= 1, line <= layout.lineCount, let index = layout.logicalLineIndex(containing: line) else {
-            skip(line, "no statement on this line; the hook for `\(callee)` was skipped (is the file newer than the scan?)")
+            skip(
+                line,
+                "no statement on this line; the hook for `\(callee)` was skipped (is the file newer than the scan?)")
             return false
         }
         let logical = layout.logicalLines[index]
         let offset = byteOffset(line: line, column: column)
         if layout.definitions.contains(where: { $0.header == index }) {
-            skip(line, "`\(callee)` is called in a def/class header or a one-line body, where no statement can go before it; the dependency hook was skipped")
+            skip(
+                line,
+                "`\(callee)` is called in a def/class header or a one-line body, where no statement can go before it; the dependency hook was skipped"
+            )
             return false
         }
         let first = layout.text(logical.tokens.lowerBound)
@@ -150,7 +166,10 @@ struct FileRewriter {
             skip(line, "`\(callee)` is called in a decorator; the dependency hook was skipped")
             return false
         case "elif", "while":
-            skip(line, "`\(callee)` is called in an `\(first)` condition, which a statement before it would not guard; the dependency hook was skipped")
+            skip(
+                line,
+                "`\(callee)` is called in an `\(first)` condition, which a statement before it would not guard; the dependency hook was skipped"
+            )
             return false
         case "else", "except", "finally", "try", "case":
             skip(line, "`\(callee)` is called in an `\(first)` clause; the dependency hook was skipped")
@@ -160,14 +179,18 @@ struct FileRewriter {
             if let colon = headerColon(logical), offset > layout.tokens[colon].range.lowerBound,
                 (colon + 1..<logical.tokens.upperBound).contains(where: { layout.tokens[$0].kind != .comment })
             {
-                skip(line, "`\(callee)` is called in the one-line body of an `\(first)` statement; the dependency hook was skipped")
+                skip(
+                    line,
+                    "`\(callee)` is called in the one-line body of an `\(first)` statement; the dependency hook was skipped"
+                )
                 return false
             }
         default:
             break
         }
         if logical.tokens.contains(where: {
-            layout.tokens[$0].kind == .name && layout.text($0) == "lambda" && layout.tokens[$0].range.lowerBound < offset
+            layout.tokens[$0].kind == .name && layout.text($0) == "lambda"
+                && layout.tokens[$0].range.lowerBound < offset
         }) {
             skip(line, "`\(callee)` is called inside a lambda; the dependency hook was skipped")
             return false
@@ -218,17 +241,28 @@ struct FileRewriter {
         case .flask:
             statement = "\(name).wsgi_app = __import__(\"chaos_test_runtime\").WSGIMiddleware(\(name).wsgi_app)"
         case .django:
-            skip(line, "Django apps get no request-id middleware yet; faults fire, but events carry no request id")
-            return false
+            // Django's WSGI/ASGI `application` object is wrapped where it is made.
+            guard name == "application", !factory else {
+                skip(
+                    line,
+                    "no Django `application` object (wsgi.py/asgi.py) was found to wrap, so hooks see no request and "
+                        + "stay inert; point --app at the project's wsgi module")
+                return false
+            }
+            let kind = path.hasSuffix("asgi.py") ? "ASGIMiddleware" : "WSGIMiddleware"
+            statement = "application = __import__(\"chaos_test_runtime\").\(kind)(application)"
         }
         if factory {
             guard let index = layout.logicalLineIndex(containing: line),
-                let function = layout.definitions.first(where: { !$0.isClass && ($0.header == index || $0.bodyLines.contains(index)) })
+                let function = layout.definitions.first(where: {
+                    !$0.isClass && ($0.header == index || $0.bodyLines.contains(index))
+                })
             else {
                 skip(line, "cannot find the app factory's function; the request-id middleware was not installed")
                 return false
             }
-            let bodyIndent = function.bodyLines.isEmpty ? nil : layout.logicalLines[function.bodyLines.lowerBound].indentWidth
+            let bodyIndent =
+                function.bodyLines.isEmpty ? nil : layout.logicalLines[function.bodyLines.lowerBound].indentWidth
             let returns = function.bodyLines.filter { i in
                 let logical = layout.logicalLines[i]
                 let t = logical.tokens
@@ -236,11 +270,16 @@ struct FileRewriter {
                     && layout.text(t.lowerBound + 1) == name
             }
             guard let last = returns.last else {
-                skip(line, "the factory has no `return \(name)` in its body; the request-id middleware was not installed")
+                skip(
+                    line, "the factory has no `return \(name)` in its body; the request-id middleware was not installed"
+                )
                 return false
             }
             let logical = layout.logicalLines[last]
-            insertions.append(Insertion(beforeLine: logical.firstLine, order: -1, indent: logical.indent, statement: statement, marker: "middleware"))
+            insertions.append(
+                Insertion(
+                    beforeLine: logical.firstLine, order: -1, indent: logical.indent, statement: statement,
+                    marker: "middleware"))
             return true
         }
         guard let index = layout.logicalLineIndex(containing: line) else {
@@ -248,11 +287,16 @@ struct FileRewriter {
             return false
         }
         let logical = layout.logicalLines[index]
-        if layout.definitions.contains(where: { $0.header == index }) || layout.text(logical.tokens.upperBound - 1) == ":" {
+        if layout.definitions.contains(where: { $0.header == index })
+            || layout.text(logical.tokens.upperBound - 1) == ":"
+        {
             skip(line, "the app object is not built by a simple statement; the request-id middleware was not installed")
             return false
         }
-        insertions.append(Insertion(beforeLine: logical.lastLine + 1, order: -1, indent: logical.indent, statement: statement, marker: "middleware"))
+        insertions.append(
+            Insertion(
+                beforeLine: logical.lastLine + 1, order: -1, indent: logical.indent, statement: statement,
+                marker: "middleware"))
         return true
     }
 

@@ -4,7 +4,10 @@ import Patching
 /// `chaos-test check`: finds hook lines, middleware lines and runtime files in an app's source,
 /// so CI and pre-commit can refuse to commit them.
 public enum HookCheck {
-    static let skippedFolders: Set<String> = [".git", ".venv", "venv", ".chaos-test", "node_modules", "__pycache__", "site-packages", ".tox", ".mypy_cache", ".pytest_cache"]
+    static let skippedFolders: Set<String> = [
+        ".git", ".venv", "venv", ".chaos-test", "node_modules", "__pycache__", "site-packages", ".tox", ".mypy_cache",
+        ".pytest_cache",
+    ]
 
     /// One `file:line: what` per finding, sorted.
     public static func findings(_ root: AppRoot) throws(InjectionError) -> [String] {
@@ -32,7 +35,9 @@ public enum HookCheck {
                 let tag = line[(at + marker.count)...].prefix { $0 != 0x0A && $0 != 0x0D && $0 != 0x20 }
                 let text = String(decoding: tag, as: UTF8.self)
                 if text == "middleware" || (text.count == 8 && text.allSatisfy(\.isHexDigit)) {
-                    results.append("\(relative):\(number + 1): \(text == "middleware" ? "the request-id middleware" : "hook \(text)")")
+                    results.append(
+                        "\(relative):\(number + 1): \(text == "middleware" ? "the request-id middleware" : "hook \(text)")"
+                    )
                 }
             }
         }

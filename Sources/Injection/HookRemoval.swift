@@ -31,7 +31,9 @@ enum HookRemoval {
         var edits: [(at: Int, count: Int, original: [[UInt8]])] = []
         for change in changes {
             guard !change.injected.isEmpty else {
-                problems.append("\(path): near line \(change.hunkLine) the injected file only removed lines; that cannot be undone after edits")
+                problems.append(
+                    "\(path): near line \(change.hunkLine) the injected file only removed lines; that cannot be undone after edits"
+                )
                 continue
             }
             // Compare without line ends, so a last line that gained or lost its newline still matches.
@@ -48,8 +50,14 @@ enum HookRemoval {
                     found.append(start)
                 }
             }
+            if found.isEmpty, change.original.isEmpty,
+                change.injected.allSatisfy({ line in !markers(in: line).contains { current.contains(marker: $0) } })
+            {
+                continue  // inserted lines the user already deleted: nothing left to remove
+            }
             if found.count != 1 {
-                let what = String(decoding: body(change.injected[0]), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                let what = String(decoding: body(change.injected[0]), as: UTF8.self).trimmingCharacters(
+                    in: .whitespaces)
                 problems.append(
                     "\(path): the hook line `\(what)` (line \(change.hunkLine) when injected) "
                         + (found.isEmpty ? "is no longer there as inject wrote it" : "appears \(found.count) times"))
@@ -61,12 +69,34 @@ enum HookRemoval {
         for edit in edits.sorted(by: { $0.at > $1.at }) {
             var original = edit.original
             // Keep the current file's end: if its last line had no newline, the restored one has none either.
-            if edit.at + edit.count == lines.count, let last = lines.last, last.last != 0x0A, var tail = original.popLast() {
+            if edit.at + edit.count == lines.count, let last = lines.last, last.last != 0x0A,
+                var tail = original.popLast()
+            {
                 while tail.last == 0x0A || tail.last == 0x0D { tail.removeLast() }
                 original.append(tail)
             }
             lines.replaceSubrange(edit.at..<(edit.at + edit.count), with: original)
         }
         return .success(lines.flatMap { $0 })
+    }
+
+    /// The `# chaos-test: …` comments in a line.
+    static func markers(in line: [UInt8]) -> [[UInt8]] {
+        let text = String(decoding: line, as: UTF8.self)
+        return text.components(separatedBy: "# chaos-test: ").dropFirst().map { rest in
+            Array(("# chaos-test: " + rest.prefix { $0.isLetter || $0.isNumber }).utf8)
+        }
+    }
+}
+
+extension [UInt8] {
+    func contains(marker: [UInt8]) -> Bool {
+        guard count >= marker.count, let first = marker.first else { return false }
+        var i = 0
+        while i <= count - marker.count {
+            if self[i] == first, self[i..<(i + marker.count)].elementsEqual(marker) { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -31,7 +31,8 @@ public struct InjectOptions: Sendable {
     public static func parseDelay(_ text: String) throws(InjectionError) -> ClosedRange<Int> {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, let low = Double(parts[0]), let high = Double(parts[1]), low >= 0, high >= low else {
-            throw InjectionError(.input, "--delay '\(text)': expected MIN-MAX in seconds with MIN <= MAX, for example 0.1-2.0")
+            throw InjectionError(
+                .input, "--delay '\(text)': expected MIN-MAX in seconds with MIN <= MAX, for example 0.1-2.0")
         }
         return Int((low * 1e6).rounded())...Int((high * 1e6).rounded())
     }
@@ -44,7 +45,8 @@ public struct InjectOptions: Sendable {
             guard let kind = FaultKind(rawValue: trimmed) else {
                 throw InjectionError(
                     .input,
-                    "--faults: unknown fault '\(trimmed)'; choose from \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "--faults: unknown fault '\(trimmed)'; choose from \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             if !kinds.contains(kind) { kinds.append(kind) }
         }

@@ -22,14 +22,18 @@ public enum Injector {
     ) throws(InjectionError) -> InjectReport {
         if dryRun {
             if let existing = try ChaosState.loadConfig(root) {
-                return InjectReport(alreadyInjected: true, config: existing, patches: [], diagnostics: [], recovered: nil)
+                return InjectReport(
+                    alreadyInjected: true, config: existing, patches: [], diagnostics: [], recovered: nil)
             }
             let plan = try ChaosPlanner.plan(root: root, scan: scan, options: options)
-            return InjectReport(alreadyInjected: false, config: plan.config, patches: plan.patches, diagnostics: plan.diagnostics, recovered: nil)
+            return InjectReport(
+                alreadyInjected: false, config: plan.config, patches: plan.patches, diagnostics: plan.diagnostics,
+                recovered: nil)
         }
         return try locked(root, command: "inject") { recovered throws(InjectionError) in
             if let existing = try ChaosState.loadConfig(root) {
-                return InjectReport(alreadyInjected: true, config: existing, patches: [], diagnostics: [], recovered: recovered)
+                return InjectReport(
+                    alreadyInjected: true, config: existing, patches: [], diagnostics: [], recovered: recovered)
             }
             let leftovers = try HookCheck.findings(root)
             if !leftovers.isEmpty {
@@ -46,11 +50,14 @@ public enum Injector {
             }
             changes.append(FileChange(path: ".chaos-test/" + configName, before: nil, after: try encode(plan.config)))
             let settingsPath = ".chaos-test/" + settingsName
-            changes.append(FileChange(path: settingsPath, before: try read(root, settingsPath), after: try encode(plan.settings)))
+            changes.append(
+                FileChange(path: settingsPath, before: try read(root, settingsPath), after: try encode(plan.settings)))
             do {
                 try Transaction.commit(changes, in: root, operation: "inject", recovery: .rollback)
             } catch { throw InjectionError(.environment, "\(error)") }
-            return InjectReport(alreadyInjected: false, config: plan.config, patches: plan.patches, diagnostics: plan.diagnostics, recovered: recovered)
+            return InjectReport(
+                alreadyInjected: false, config: plan.config, patches: plan.patches, diagnostics: plan.diagnostics,
+                recovered: recovered)
         }
     }
 
@@ -90,7 +97,8 @@ public enum Injector {
                         throw InjectionError(
                             .input,
                             "\(file.patch) does not turn \(file.path) back into the bytes recorded in chaos-config.json "
-                                + "(sha256 \(file.sha256Before ?? "absent")); the patch or the config was altered. Nothing was changed.")
+                                + "(sha256 \(file.sha256Before ?? "absent")); the patch or the config was altered. Nothing was changed."
+                        )
                     }
                     changes.append(FileChange(path: file.path, before: current, after: original))
                     restored.append(file.path)
@@ -98,12 +106,14 @@ public enum Injector {
                 }
                 guard let current else {
                     if file.sha256Before == nil { continue }  // the runtime was deleted already
-                    conflicts.append("\(file.path): the file was deleted since inject; restore it or run `chaos-test check`")
+                    conflicts.append(
+                        "\(file.path): the file was deleted since inject; restore it or run `chaos-test check`")
                     continue
                 }
                 switch HookRemoval.remove(reversed, from: current, path: file.path) {
                 case .success(let cleaned):
-                    changes.append(FileChange(path: file.path, before: current, after: file.sha256Before == nil ? nil : cleaned))
+                    changes.append(
+                        FileChange(path: file.path, before: current, after: file.sha256Before == nil ? nil : cleaned))
                     merged.append(file.path)
                 case .failure(let problems):
                     conflicts += problems
@@ -119,7 +129,9 @@ public enum Injector {
             }
             for name in [configName, settingsName] + config.files.map(\.patch) {
                 let path = ".chaos-test/" + name
-                if let bytes = try read(root, path) { changes.append(FileChange(path: path, before: bytes, after: nil)) }
+                if let bytes = try read(root, path) {
+                    changes.append(FileChange(path: path, before: bytes, after: nil))
+                }
             }
             do {
                 try Transaction.commit(changes, in: root, operation: "revert", recovery: .complete)
@@ -135,7 +147,9 @@ public enum Injector {
         _ root: AppRoot, command: String, _ body: (Transaction.Recovered?) throws(InjectionError) -> T
     ) throws(InjectionError) -> T {
         let lock: AppLock
-        do { lock = try AppLock.acquire(root, command: command) } catch { throw InjectionError(.environment, "\(error)") }
+        do { lock = try AppLock.acquire(root, command: command) } catch {
+            throw InjectionError(.environment, "\(error)")
+        }
         return try withExtendedLifetime(lock) { () throws(InjectionError) -> T in
             let recovered: Transaction.Recovered?
             do { recovered = try Transaction.recover(in: root) } catch { throw InjectionError(.input, "\(error)") }

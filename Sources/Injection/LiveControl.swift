@@ -15,7 +15,8 @@ public enum LiveControl {
     public static func apply(_ change: Change, root: AppRoot) throws(InjectionError) -> ChaosSettings {
         try Injector.locked(root, command: "chaos") { _ throws(InjectionError) in
             guard var settings = try ChaosState.loadSettings(root), let config = try ChaosState.loadConfig(root) else {
-                throw InjectionError(.input, "chaos is not injected in \(root.path); run `chaos-test inject \(root.path)` first.")
+                throw InjectionError(
+                    .input, "chaos is not injected in \(root.path); run `chaos-test inject \(root.path)` first.")
             }
             switch change {
             case .on: settings.enabled = true
@@ -27,15 +28,24 @@ public enum LiveControl {
                 if let point {
                     guard let match = config.points.first(where: { $0.id == point || $0.short == point }) else {
                         throw InjectionError(
-                            .input, "--point \(point): no such point; `chaos-test status \(root.path)` lists them (id or 8-hex short form).")
+                            .input,
+                            "--point \(point): no such point; `chaos-test status \(root.path)` lists them (id or 8-hex short form)."
+                        )
                     }
-                    settings.points[match.id, default: .init(short: match.short, kind: match.kind, faults: match.fault.faults, library: match.fault.library)].rate = rate
+                    settings.points[
+                        match.id,
+                        default: .init(
+                            short: match.short, kind: match.kind, faults: match.fault.faults,
+                            library: match.fault.library)
+                    ].rate = rate
                 } else {
                     settings.default.rate = rate
                 }
             }
             let path: String
-            do { path = try root.resolve(".chaos-test/" + Injector.settingsName) } catch { throw InjectionError(.input, "\(error)") }
+            do { path = try root.resolve(".chaos-test/" + Injector.settingsName) } catch {
+                throw InjectionError(.input, "\(error)")
+            }
             do { try FileIO.writeAtomically(try Injector.encode(settings), to: path, mode: 0o644) } catch {
                 throw InjectionError(.environment, "\(error)")
             }
@@ -76,7 +86,8 @@ public enum LiveControl {
             journal = operation
         }
         return Status(
-            injected: config != nil, enabled: settings?.enabled, rate: settings?.default.rate, points: config?.points ?? [],
+            injected: config != nil, enabled: settings?.enabled, rate: settings?.default.rate,
+            points: config?.points ?? [],
             fixesApplied: fixes, journalPending: journal, hooksInSource: try HookCheck.findings(root).count)
     }
 }

@@ -4,7 +4,9 @@ import Patching
 /// Point ids (CONTRACTS.md, "Point ids"): built from what does not move when the file is edited
 /// elsewhere: kind, file, enclosing function's qualified name, callee (or `entry`), ordinal.
 public enum PointID {
-    public static func make(kind: ChaosConfig.PointKind, file: String, qualname: String, callee: String, ordinal: Int) -> String {
+    public static func make(kind: ChaosConfig.PointKind, file: String, qualname: String, callee: String, ordinal: Int)
+        -> String
+    {
         "\(kind.rawValue):\(file):\(qualname):\(callee):\(ordinal)"
     }
 

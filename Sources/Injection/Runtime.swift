@@ -11,7 +11,10 @@ public enum Runtime {
         guard let url = Bundle.module.url(forResource: "chaos_test_runtime", withExtension: "py"),
             let data = try? Data(contentsOf: url)
         else {
-            throw InjectionError(.environment, "the bundled Python runtime chaos_test_runtime.py is missing from this chaos-test build; reinstall chaos-test.")
+            throw InjectionError(
+                .environment,
+                "the bundled Python runtime chaos_test_runtime.py is missing from this chaos-test build; reinstall chaos-test."
+            )
         }
         return [UInt8](data)
     }

@@ -49,7 +49,10 @@ struct SourceLayout {
     private(set) var logicalLines: [LogicalLine] = []
     private(set) var definitions: [Definition] = []
 
-    struct LayoutError: Error { var line: Int; var message: String }
+    struct LayoutError: Error {
+        var line: Int
+        var message: String
+    }
 
     init(_ bytes: [UInt8]) throws(LayoutError) {
         self.bytes = bytes
@@ -97,7 +100,9 @@ struct SourceLayout {
             let first = tokens[start].line
             let (indent, width) = indentation(of: first)
             logicalLines.append(
-                LogicalLine(tokens: start..<tokens.count, firstLine: first, lastLine: lastLine, indent: indent, indentWidth: width))
+                LogicalLine(
+                    tokens: start..<tokens.count, firstLine: first, lastLine: lastLine, indent: indent,
+                    indentWidth: width))
             lineTokenStart = nil
         }
         func add(_ kind: TokenKind, _ range: Range<Int>, _ at: Int) {
@@ -116,7 +121,11 @@ struct SourceLayout {
                 i += 1
             case 0x0D:
                 guard i + 1 < n, bytes[i + 1] == 0x0A else {
-                    throw LayoutError(line: line, message: "a lone carriage return (\\r) line break; chaos-test rewrites files with \\n or \\r\\n line ends only")
+                    throw LayoutError(
+                        line: line,
+                        message:
+                            "a lone carriage return (\\r) line break; chaos-test rewrites files with \\n or \\r\\n line ends only"
+                    )
                 }
                 i += 1
             case 0x20, 0x09, 0x0C:
@@ -151,13 +160,15 @@ struct SourceLayout {
                     } else {
                         add(.name, start..<i, line)
                     }
-                } else if (b >= 0x30 && b <= 0x39) || (b == 0x2E && i + 1 < n && bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39) {
+                } else if (b >= 0x30 && b <= 0x39)
+                    || (b == 0x2E && i + 1 < n && bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39)
+                {
                     let start = i
                     while i < n {
                         let c = bytes[i]
                         if Self.isNameByte(c) || c == 0x2E {
                             i += 1
-                        } else if (c == 0x2B || c == 0x2D), bytes[i - 1] == 0x65 || bytes[i - 1] == 0x45,
+                        } else if c == 0x2B || c == 0x2D, bytes[i - 1] == 0x65 || bytes[i - 1] == 0x45,
                             !bytes[start..<i].contains(where: { $0 == 0x78 || $0 == 0x58 })
                         {
                             i += 1
@@ -170,7 +181,8 @@ struct SourceLayout {
                     var length = 1
                     if i + 1 < n {
                         let pair = (b, bytes[i + 1])
-                        if pair == (0x2D, 0x3E) || pair == (0x3A, 0x3D) || pair == (0x2A, 0x2A) || pair == (0x2F, 0x2F) {
+                        if pair == (0x2D, 0x3E) || pair == (0x3A, 0x3D) || pair == (0x2A, 0x2A) || pair == (0x2F, 0x2F)
+                        {
                             length = 2
                         } else if bytes[i + 1] == 0x3D, "+-*/%&|^<>=!@".utf8.contains(b) {
                             length = 2
@@ -197,7 +209,10 @@ struct SourceLayout {
             let c = bytes[i]
             if c == 0x5C {
                 if i + 1 < n, bytes[i + 1] == 0x0A { line += 1 }
-                if i + 2 < n, bytes[i + 1] == 0x0D, bytes[i + 2] == 0x0A { line += 1; i += 1 }
+                if i + 2 < n, bytes[i + 1] == 0x0D, bytes[i + 2] == 0x0A {
+                    line += 1
+                    i += 1
+                }
                 i += 2
                 continue
             }

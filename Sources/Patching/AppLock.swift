@@ -49,7 +49,8 @@ public final class AppLock {
                         + "\(Int(timeout)) s. Wait for it to finish, then run this command again.")
             }
             if !announced {
-                let message = Array("chaos-test: waiting for another chaos-test command (\(holder)) to finish with this app...\n".utf8)
+                let message = Array(
+                    "chaos-test: waiting for another chaos-test command (\(holder)) to finish with this app...\n".utf8)
                 _ = message.withUnsafeBytes { write(2, $0.baseAddress, message.count) }
                 announced = true
             }

@@ -30,7 +30,8 @@ public struct AppRoot: Sendable, Equatable {
         guard !relative.isEmpty, !relative.hasPrefix("/"),
             !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty })
         else {
-            throw PatchError("'\(relative)': not a plain path inside the app folder; chaos-test writes only inside \(path).")
+            throw PatchError(
+                "'\(relative)': not a plain path inside the app folder; chaos-test writes only inside \(path).")
         }
         let full = path + "/" + relative
         // The deepest existing ancestor (or the file itself) must really live inside the root.

@@ -35,7 +35,8 @@ extension FilePatch {
         let result = ByteLines.join(out)
         if newPath == nil {
             guard result.isEmpty else {
-                throw PatchError("\(path): the patch deletes this file, but the file has other content. Nothing was changed.")
+                throw PatchError(
+                    "\(path): the patch deletes this file, but the file has other content. Nothing was changed.")
             }
             return nil
         }

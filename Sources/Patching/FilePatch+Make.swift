@@ -11,9 +11,15 @@ extension FilePatch {
         var newBefore = [0]
         for op in ops {
             switch op {
-            case .equal: oldBefore.append(oldBefore.last! + 1); newBefore.append(newBefore.last! + 1)
-            case .delete: oldBefore.append(oldBefore.last! + 1); newBefore.append(newBefore.last!)
-            case .insert: oldBefore.append(oldBefore.last!); newBefore.append(newBefore.last! + 1)
+            case .equal:
+                oldBefore.append(oldBefore.last! + 1)
+                newBefore.append(newBefore.last! + 1)
+            case .delete:
+                oldBefore.append(oldBefore.last! + 1)
+                newBefore.append(newBefore.last!)
+            case .insert:
+                oldBefore.append(oldBefore.last!)
+                newBefore.append(newBefore.last! + 1)
             }
         }
         // Indices of changed ops, grouped so hunks whose contexts would touch are merged.

@@ -46,7 +46,8 @@ extension FilePatch {
                     guard index < lines.count else {
                         throw .malformed(
                             name, line: headerLine,
-                            "the hunk ends early: its header promises \(hunk.oldCount) old and \(hunk.newCount) new lines")
+                            "the hunk ends early: its header promises \(hunk.oldCount) old and \(hunk.newCount) new lines"
+                        )
                     }
                     let raw = lines[index]
                     var body = Array(raw.dropFirst())
@@ -56,9 +57,16 @@ extension FilePatch {
                         index += 1
                     }
                     switch raw.first {
-                    case 0x20: hunk.lines.append(.context(body)); oldSeen += 1; newSeen += 1
-                    case 0x2D: hunk.lines.append(.removed(body)); oldSeen += 1
-                    case 0x2B: hunk.lines.append(.added(body)); newSeen += 1
+                    case 0x20:
+                        hunk.lines.append(.context(body))
+                        oldSeen += 1
+                        newSeen += 1
+                    case 0x2D:
+                        hunk.lines.append(.removed(body))
+                        oldSeen += 1
+                    case 0x2B:
+                        hunk.lines.append(.added(body))
+                        newSeen += 1
                     default:
                         throw .malformed(
                             name, line: index + 1,
@@ -66,7 +74,8 @@ extension FilePatch {
                                 + "fewer lines than its header says)")
                     }
                     if oldSeen > hunk.oldCount || newSeen > hunk.newCount {
-                        throw .malformed(name, line: index + 1, "the hunk at line \(headerLine) has more lines than its header says")
+                        throw .malformed(
+                            name, line: index + 1, "the hunk at line \(headerLine) has more lines than its header says")
                     }
                     index += 1
                 }

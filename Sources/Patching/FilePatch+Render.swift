@@ -13,9 +13,15 @@ extension FilePatch {
                     .utf8)
             for line in hunk.lines {
                 switch line {
-                case .context(let b): out.append(0x20); out += b
-                case .removed(let b): out.append(0x2D); out += b
-                case .added(let b): out.append(0x2B); out += b
+                case .context(let b):
+                    out.append(0x20)
+                    out += b
+                case .removed(let b):
+                    out.append(0x2D)
+                    out += b
+                case .added(let b):
+                    out.append(0x2B)
+                    out += b
                 }
                 if line.bytes.last != 0x0A {
                     out.append(0x0A)

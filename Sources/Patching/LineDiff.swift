@@ -12,8 +12,22 @@ public enum LineDiff {
     public static func diff(_ old: [ArraySlice<UInt8>], _ new: [ArraySlice<UInt8>]) -> [Operation] {
         // Interning lines as integers makes the inner loop compare words, not byte strings.
         var ids: [ArraySlice<UInt8>: Int] = [:]
-        let a = old.map { line in ids[line] ?? { let id = ids.count; ids[line] = id; return id }() }
-        let b = new.map { line in ids[line] ?? { let id = ids.count; ids[line] = id; return id }() }
+        let a = old.map { line in
+            ids[line]
+                ?? {
+                    let id = ids.count
+                    ids[line] = id
+                    return id
+                }()
+        }
+        let b = new.map { line in
+            ids[line]
+                ?? {
+                    let id = ids.count
+                    ids[line] = id
+                    return id
+                }()
+        }
         var prefix = 0
         while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
         var suffix = 0

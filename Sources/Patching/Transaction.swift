@@ -25,7 +25,8 @@ public enum Transaction {
             let current = try FileIO.read(full)
             guard current == change.before else {
                 throw PatchError(
-                    "\(change.path) changed while chaos-test was preparing the change; nothing was written. Run the command again.")
+                    "\(change.path) changed while chaos-test was preparing the change; nothing was written. Run the command again."
+                )
             }
             if let mode = FileIO.mode(full) { change.mode = mode }
             resolved.append((change, full))
@@ -72,7 +73,8 @@ public enum Transaction {
                     + "tool; check your files with `git status`, then delete it.")
         }
         guard journal.schema == Journal.schemaVersion else {
-            throw PatchError("\(journalPath) has schema \(journal.schema); this chaos-test reads schema \(Journal.schemaVersion).")
+            throw PatchError(
+                "\(journalPath) has schema \(journal.schema); this chaos-test reads schema \(Journal.schemaVersion).")
         }
         var plan: [(String, [UInt8]?, UInt32)] = []
         var conflicts: [String] = []
@@ -88,7 +90,9 @@ public enum Transaction {
             let targetHash = journal.recovery == .rollback ? entry.sha256Before : entry.sha256After
             let bytes = Journal.bytes(target)
             guard bytes.map(SHA256Digest.hex) == targetHash else {
-                throw PatchError("\(journalPath): the content recorded for \(entry.path) does not match its hash; the journal is damaged.")
+                throw PatchError(
+                    "\(journalPath): the content recorded for \(entry.path) does not match its hash; the journal is damaged."
+                )
             }
             if hash != targetHash { plan.append((full, bytes, entry.mode)) }
         }

@@ -23,13 +23,17 @@ struct ChaosCommand: ParsableCommand {
             case .off: change = .off
             case .set:
                 guard let faultRate else {
-                    throw InjectionError(.input, "`chaos set` needs --fault-rate P, for example `chaos-test chaos \(appDir) set --fault-rate 0.2`.")
+                    throw InjectionError(
+                        .input,
+                        "`chaos set` needs --fault-rate P, for example `chaos-test chaos \(appDir) set --fault-rate 0.2`."
+                    )
                 }
                 change = .rate(faultRate, point: point)
             }
             let settings = try LiveControl.apply(change, root: root)
-            print("chaos \(settings.enabled ? "on" : "off"), default rate \(settings.default.rate)"
-                + (point.map { " (point \($0): \(faultRate ?? 0))" } ?? ""))
+            print(
+                "chaos \(settings.enabled ? "on" : "off"), default rate \(settings.default.rate)"
+                    + (point.map { " (point \($0): \(faultRate ?? 0))" } ?? ""))
         } catch let error as InjectionError {
             throw CommandSupport.fail(error)
         }

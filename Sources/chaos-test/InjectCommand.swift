@@ -10,7 +10,8 @@ struct InjectCommand: ParsableCommand {
         abstract: "Write chaos hooks into the app as reversible patches (.chaos-test/patches, chaos-config.json).")
 
     @Argument(help: "The folder of the Python app.") var appDir: String
-    @Option(help: "Faults to inject, comma-separated: latency, exception, status, dependency (default: all that apply).")
+    @Option(
+        help: "Faults to inject, comma-separated: latency, exception, status, dependency (default: all that apply).")
     var faults: String?
     @Option(name: .customLong("fault-rate"), help: "Probability per hook call, in [0, 1].") var faultRate: Double = 0.1
     @Option(help: "Latency range in seconds, MIN-MAX.") var delay: String = "0.1-2.0"
@@ -29,10 +30,12 @@ struct InjectCommand: ParsableCommand {
                 throw InjectionError(.input, "--fault-rate \(faultRate): a probability must be between 0 and 1.")
             }
             guard (100...599).contains(status) else {
-                throw InjectionError(.input, "--status \(status): give an HTTP status between 100 and 599, for example 503.")
+                throw InjectionError(
+                    .input, "--status \(status): give an HTTP status between 100 and 599, for example 503.")
             }
             let options = InjectOptions(
-                faults: try faults.map(InjectOptions.parseFaults), rate: faultRate, delayUs: try InjectOptions.parseDelay(delay),
+                faults: try faults.map(InjectOptions.parseFaults), rate: faultRate,
+                delayUs: try InjectOptions.parseDelay(delay),
                 routes: routes, app: app, seed: seed, status: status)
             let scanResult = try ScanSource.load(root: root, scanFile: scan)
             let report = try Injector.inject(root: root, scan: scanResult, options: options, dryRun: dryRun)
@@ -48,8 +51,9 @@ struct InjectCommand: ParsableCommand {
                 return
             }
             if report.alreadyInjected {
-                print("chaos is already injected in \(root.path) (\(report.config.points.count) points); nothing was added. "
-                    + "Run `chaos-test revert \(appDir)` first to inject again.")
+                print(
+                    "chaos is already injected in \(root.path) (\(report.config.points.count) points); nothing was added. "
+                        + "Run `chaos-test revert \(appDir)` first to inject again.")
                 return
             }
             if dryRun {
@@ -60,8 +64,10 @@ struct InjectCommand: ParsableCommand {
                 print("recovered an interrupted `\(recovered.operation)` (\(recovered.recovery.rawValue)) first")
             }
             let handlers = report.config.points.filter { $0.kind == .handler }.count
-            print("injected \(report.config.points.count) points (\(handlers) handler, \(report.config.points.count - handlers) dependency) "
-                + "into \(report.config.files.count) files of \(report.config.app); patches in \(root.stateDirectory)/patches")
+            print(
+                "injected \(report.config.points.count) points (\(handlers) handler, \(report.config.points.count - handlers) dependency) "
+                    + "into \(report.config.files.count) files of \(report.config.app); patches in \(root.stateDirectory)/patches"
+            )
         } catch let error as InjectionError {
             throw CommandSupport.fail(error)
         }

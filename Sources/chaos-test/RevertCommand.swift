@@ -15,7 +15,10 @@ struct RevertCommand: ParsableCommand {
         do {
             let report = try Injector.revert(root: root)
             if json {
-                try CommandSupport.printJSON(["reverted": report.reverted ? 1 : 0, "restored": report.restored.count, "merged": report.merged.count])
+                try CommandSupport.printJSON([
+                    "reverted": report.reverted ? 1 : 0, "restored": report.restored.count,
+                    "merged": report.merged.count,
+                ])
                 return
             }
             if let recovered = report.recovered {
@@ -25,9 +28,12 @@ struct RevertCommand: ParsableCommand {
                 print("nothing to revert: chaos is not injected in \(root.path)")
                 return
             }
-            print("reverted: \(report.restored.count) files restored byte for byte"
-                + (report.merged.isEmpty ? "" : "; hooks removed from \(report.merged.count) edited files, keeping the edits: "
-                    + report.merged.joined(separator: ", ")))
+            print(
+                "reverted: \(report.restored.count) files restored byte for byte"
+                    + (report.merged.isEmpty
+                        ? ""
+                        : "; hooks removed from \(report.merged.count) edited files, keeping the edits: "
+                            + report.merged.joined(separator: ", ")))
         } catch let error as InjectionError {
             throw CommandSupport.fail(error)
         }

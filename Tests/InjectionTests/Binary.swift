@@ -4,7 +4,8 @@ import Foundation
 enum Binary {
     static var path: String {
         if let explicit = ProcessInfo.processInfo.environment["CHAOS_TEST_BINARY"] { return explicit }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug/chaos-test").path
     }
 

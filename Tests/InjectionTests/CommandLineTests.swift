@@ -20,7 +20,9 @@ struct CommandLineTests {
         // Two apps (the app and its provider) and no --app: a clear error listing them, exit 2.
         let (several, severalOutput) = try Binary.run(["inject", dir.path])
         #expect(several == 2)
-        #expect(severalOutput.contains("app.main:app") && severalOutput.contains("provider.main:app") && severalOutput.contains("--app"))
+        #expect(
+            severalOutput.contains("app.main:app") && severalOutput.contains("provider.main:app")
+                && severalOutput.contains("--app"))
         #expect(try Binary.run(["inject", dir.path, "--app", "app.main:app", "--delay", "2-1"]).0 == 2)
         #expect(try Binary.run(["inject", dir.path, "--app", "app.main:app", "--faults", "latency,bogus"]).0 == 2)
         #expect(try Binary.run(["chaos", dir.path, "off"]).0 == 2)  // nothing injected yet
@@ -31,7 +33,9 @@ struct CommandLineTests {
         #expect((object?["config"] as? [String: Any])?["seed"] as? Int == 3)
         let (check, findings) = try Binary.run(["check", dir.path])
         #expect(check == 1)
-        #expect(findings.contains("app/main.py:") && findings.contains("the request-id middleware") && findings.contains("chaos_test_runtime.py"))
+        #expect(
+            findings.contains("app/main.py:") && findings.contains("the request-id middleware")
+                && findings.contains("chaos_test_runtime.py"))
         let (again, message) = try Binary.run(["inject", dir.path, "--app", "app.main:app"])
         #expect(again == 0 && message.contains("already injected"))
         let (statusCode, status) = try Binary.run(["status", dir.path])
@@ -73,7 +77,8 @@ struct CommandLineTests {
         try #require(status == 0, "\(output)")
         let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
         let points = ((object["config"] as! [String: Any])["points"] as! [[String: Any]])
-        let byFunction = Dictionary(uniqueKeysWithValues: points.map { ($0["function"] as! String, $0["routes"] as! [String]) })
+        let byFunction = Dictionary(
+            uniqueKeysWithValues: points.map { ($0["function"] as! String, $0["routes"] as! [String]) })
         #expect(byFunction["ItemAPI.get"] == ["GET /items/{item_id}"])
         #expect(byFunction["ItemAPI.post"] == ["POST /items/{item_id}"])
         #expect(byFunction["both"] == ["GET /a", "GET /b"])
@@ -81,5 +86,39 @@ struct CommandLineTests {
         #expect(injected.contains("def both(): __import__(\"chaos_test_runtime\").hook("))
         #expect(try Binary.run(["revert", dir.path]).0 == 0)
         #expect(dir.read("main.py") == Array(source.utf8))
+    }
+
+    @Test func djangoApplicationIsWrappedWithTheWSGIMiddleware() throws {
+        let dir = try TemporaryDirectory()
+        let wsgi = """
+            import os
+
+            from django.core.wsgi import get_wsgi_application
+
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+
+            application = get_wsgi_application()
+
+            """
+        try dir.write("mysite/__init__.py", [])
+        try dir.write("mysite/wsgi.py", Array(wsgi.utf8))
+        try dir.write("mysite/settings.py", Array("ROOT_URLCONF = \"mysite.urls\"\n".utf8))
+        try dir.write(
+            "mysite/urls.py",
+            Array(
+                "from django.urls import path\n\nfrom polls import views\n\nurlpatterns = [path(\"q/\", views.detail)]\n"
+                    .utf8))
+        try dir.write("polls/__init__.py", [])
+        try dir.write("polls/views.py", Array("def detail(request):\n    return None\n".utf8))
+        let (status, output) = try Binary.run(["inject", dir.path, "--seed", "1"])
+        try #require(status == 0, "\(output)")
+        let injected = String(decoding: dir.read("mysite/wsgi.py")!, as: UTF8.self)
+        #expect(
+            injected.hasSuffix(
+                "application = get_wsgi_application()\napplication = __import__(\"chaos_test_runtime\").WSGIMiddleware(application)  # chaos-test: middleware\n"
+            ))
+        #expect(dir.read("chaos_test_runtime.py") != nil)
+        #expect(try Binary.run(["revert", dir.path]).0 == 0)
+        #expect(dir.read("mysite/wsgi.py") == Array(wsgi.utf8))
     }
 }

@@ -45,7 +45,9 @@ struct CrashAndLockTests: Sendable {
             // Killed mid-way: each source file is whole, on one side or the other.
             let now = state(dir)
             for (path, hash) in originalState where !path.hasPrefix(".chaos-test") {
-                #expect(now[path] == hash || now[path] == injectedState[path], "write \(n): \(path) is neither original nor injected")
+                #expect(
+                    now[path] == hash || now[path] == injectedState[path],
+                    "write \(n): \(path) is neither original nor injected")
             }
             // The next command recovers (rolls the interrupted inject back), then does its own work.
             let (again, log) = try inject(dir)
@@ -66,13 +68,16 @@ struct CrashAndLockTests: Sendable {
             try FixtureApp.write(into: dir)
             #expect(try inject(dir).0 == 0)
             let injectedState = state(dir)
-            let (status, output) = try Binary.run(["revert", dir.path], environment: ["CHAOS_TEST_CRASH_AFTER_WRITES": "\(n)"])
+            let (status, output) = try Binary.run(
+                ["revert", dir.path], environment: ["CHAOS_TEST_CRASH_AFTER_WRITES": "\(n)"])
             if status == 0 { break }
             #expect(status == 86, "write \(n): \(output)")
             crashes += 1
             let now = state(dir)
             for (path, hash) in originalState where !path.hasPrefix(".chaos-test") {
-                #expect(now[path] == hash || now[path] == injectedState[path], "write \(n): \(path) is neither original nor injected")
+                #expect(
+                    now[path] == hash || now[path] == injectedState[path],
+                    "write \(n): \(path) is neither original nor injected")
             }
             let (again, log) = try Binary.run(["check", dir.path])
             _ = (again, log)
@@ -137,13 +142,22 @@ struct CrashAndLockTests: Sendable {
 
     func inject(_ dir: TemporaryDirectory, crashAfter: Int?, lockTimeout: String) throws -> (Int32, String) {
         try Binary.run(
-            ["inject", dir.path, "--scan", FixtureApp.scanPath(dir), "--seed", "1"], environment: ["CHAOS_TEST_LOCK_TIMEOUT": lockTimeout])
+            ["inject", dir.path, "--scan", FixtureApp.scanPath(dir), "--seed", "1"],
+            environment: ["CHAOS_TEST_LOCK_TIMEOUT": lockTimeout])
     }
 }
 
 final class LockedResults: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [(Int32, String)] = []
-    func append(_ item: (Int32, String)) { lock.lock(); items.append(item); lock.unlock() }
-    var values: [(Int32, String)] { lock.lock(); defer { lock.unlock() }; return items }
+    func append(_ item: (Int32, String)) {
+        lock.lock()
+        items.append(item)
+        lock.unlock()
+    }
+    var values: [(Int32, String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
 }

@@ -1,7 +1,7 @@
+import Patching
 import Testing
 
 @testable import Injection
-import Patching
 
 /// Where hooks go, and where they must not.
 struct FileRewriterTests {
@@ -29,13 +29,18 @@ struct FileRewriterTests {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         func at(_ marker: String) -> (Int, Int) {
             let i = lines.firstIndex { $0.contains(marker) }!
-            return (i + 1, lines[i].distance(from: lines[i].startIndex, to: lines[i].range(of: "c.get(")!.lowerBound) + 1)
+            return (
+                i + 1, lines[i].distance(from: lines[i].startIndex, to: lines[i].range(of: "c.get(")!.lowerBound) + 1
+            )
         }
         var placed: [Bool] = []
         let (out, diagnostics) = try rewrite(source) { r in
-            for (n, marker) in ["c.get(1)", "c.get(2)", "c.get(3)", "c.get(4)", "c.get(x)", "c.get(5)", "c.get(6)"].enumerated() {
+            for (n, marker) in ["c.get(1)", "c.get(2)", "c.get(3)", "c.get(4)", "c.get(x)", "c.get(5)", "c.get(6)"]
+                .enumerated()
+            {
                 let (line, column) = at(marker)
-                placed.append(r.addDependencyHook(line: line, column: column, callee: "c.get", marker: "0000000\(n)", order: n))
+                placed.append(
+                    r.addDependencyHook(line: line, column: column, callee: "c.get", marker: "0000000\(n)", order: n))
             }
         }
         #expect(placed == [false, false, false, true, true, false, true])
@@ -44,13 +49,20 @@ struct FileRewriterTests {
         #expect(diagnostics.contains { $0.contains("lambda") })
         #expect(diagnostics.contains { $0.contains("one-line body of an `if`") })
         #expect(diagnostics.contains { $0.contains("def/class header") })
-        #expect(out.contains("    await __import__(\"chaos_test_runtime\").ahook(\"00000003\")  # chaos-test: 00000003\n    for x in c.get(4):"))
-        #expect(out.contains("        await __import__(\"chaos_test_runtime\").ahook(\"00000004\")  # chaos-test: 00000004\n        y = ["))
+        #expect(
+            out.contains(
+                "    await __import__(\"chaos_test_runtime\").ahook(\"00000003\")  # chaos-test: 00000003\n    for x in c.get(4):"
+            ))
+        #expect(
+            out.contains(
+                "        await __import__(\"chaos_test_runtime\").ahook(\"00000004\")  # chaos-test: 00000004\n        y = ["
+            ))
     }
 
     @Test func entryHooksGoAfterTheDocstringAndIntoOneLineBodies() throws {
         var placed: [Bool] = []
-        let source = "class A:\n    def m(self):\n        '''Doc.'''\n\n        # note\n        return 1\n    async def n(self): return 2\n    def o(self): ('doc'); return 3  # keep\n"
+        let source =
+            "class A:\n    def m(self):\n        '''Doc.'''\n\n        # note\n        return 1\n    async def n(self): return 2\n    def o(self): ('doc'); return 3  # keep\n"
         let (out, diagnostics) = try rewrite(source) { r in
             placed.append(r.addEntryHook(defLine: 2, marker: "aaaaaaaa", order: 0))
             placed.append(r.addEntryHook(defLine: 7, marker: "bbbbbbbb", order: 1))
@@ -59,26 +71,30 @@ struct FileRewriterTests {
         }
         #expect(placed == [true, true, true, false])
         #expect(diagnostics.count == 1)
-        #expect(out == """
-            class A:
-                def m(self):
-                    '''Doc.'''
+        #expect(
+            out == """
+                class A:
+                    def m(self):
+                        '''Doc.'''
 
-                    # note
-                    __import__("chaos_test_runtime").hook("aaaaaaaa")  # chaos-test: aaaaaaaa
-                    return 1
-                async def n(self): await __import__("chaos_test_runtime").ahook("bbbbbbbb"); return 2  # chaos-test: bbbbbbbb
-                def o(self): ('doc'); __import__("chaos_test_runtime").hook("cccccccc"); return 3  # keep  # chaos-test: cccccccc
+                        # note
+                        __import__("chaos_test_runtime").hook("aaaaaaaa")  # chaos-test: aaaaaaaa
+                        return 1
+                    async def n(self): await __import__("chaos_test_runtime").ahook("bbbbbbbb"); return 2  # chaos-test: bbbbbbbb
+                    def o(self): ('doc'); __import__("chaos_test_runtime").hook("cccccccc"); return 3  # keep  # chaos-test: cccccccc
 
-            """)
+                """)
     }
 
     @Test func aLoneCarriageReturnIsRefusedNotMisread() {
-        #expect(throws: SourceLayout.LayoutError.self) { try FileRewriter(path: "m.py", bytes: Array("x = 1\ry = 2\n".utf8)) }
+        #expect(throws: SourceLayout.LayoutError.self) {
+            try FileRewriter(path: "m.py", bytes: Array("x = 1\ry = 2\n".utf8))
+        }
     }
 
     @Test func compileCheckNamesTheFileAndLine() throws {
-        let change = Patching.FileChange(path: "pkg/m.py", before: Array("x = 1\n".utf8), after: Array("x = 1\n  y = 2\n".utf8))
+        let change = Patching.FileChange(
+            path: "pkg/m.py", before: Array("x = 1\n".utf8), after: Array("x = 1\n  y = 2\n".utf8))
         #expect {
             try CompileCheck.check([change], python: "python3")
         } throws: { error in

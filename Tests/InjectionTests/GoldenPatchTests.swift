@@ -17,12 +17,26 @@ struct GoldenPatchTests {
         for name in try FileManager.default.contentsOfDirectory(atPath: written + "/patches") {
             produced["patches/" + name] = dir.read(".chaos-test/patches/" + name)
         }
+        // git and patch accept every patch against the untouched sample, and git sees it applied in the injected one.
+        let (pristine, _) = try Samples.copy(sample)
+        _ = try run("/usr/bin/git", ["-C", pristine.path, "init", "-q"])
+        _ = try run("/usr/bin/git", ["-C", dir.path, "init", "-q"])
+        for name in produced.keys where name.hasPrefix("patches/") {
+            let patch = written + "/" + name
+            let check = try run("/usr/bin/git", ["-C", pristine.path, "apply", "--check", patch])
+            #expect(check.0 == 0, "git apply --check \(name): \(check.1)")
+            let dry = try run("/usr/bin/patch", ["-p1", "-N", "-F0", "--dry-run", "-d", pristine.path, "-i", patch])
+            #expect(dry.0 == 0, "patch --dry-run \(name): \(dry.1)")
+            let reverse = try run("/usr/bin/git", ["-C", dir.path, "apply", "-R", "--check", patch])
+            #expect(reverse.0 == 0, "git apply -R --check \(name): \(reverse.1)")
+        }
         let golden = Samples.repository + "/Patches/\(sample.name)/chaos"
         if ProcessInfo.processInfo.environment["CHAOS_TEST_RECORD"] == "1" {
             try? FileManager.default.removeItem(atPath: golden)
             for (name, bytes) in produced {
                 let url = URL(fileURLWithPath: golden + "/" + name)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(bytes).write(to: url)
             }
             return
@@ -36,7 +50,10 @@ struct GoldenPatchTests {
         #expect(!expected.isEmpty, "no golden files in \(golden); record them with CHAOS_TEST_RECORD=1")
         #expect(Set(produced.keys) == Set(expected.keys))
         for (name, bytes) in expected {
-            #expect(produced[name] == bytes, "\(name) differs from \(golden)/\(name); if the change is intended, re-record with CHAOS_TEST_RECORD=1 and review the diff")
+            #expect(
+                produced[name] == bytes,
+                "\(name) differs from \(golden)/\(name); if the change is intended, re-record with CHAOS_TEST_RECORD=1 and review the diff"
+            )
         }
     }
 }

@@ -8,7 +8,8 @@ import Testing
 /// Inject and revert through the library, on the fixture app.
 struct InjectTests {
     func inject(_ dir: TemporaryDirectory, seed: UInt64 = 1) throws -> Injector.InjectReport {
-        try Injector.inject(root: AppRoot(dir.path), scan: FixtureApp.scan, options: InjectOptions(seed: seed), dryRun: false)
+        try Injector.inject(
+            root: AppRoot(dir.path), scan: FixtureApp.scan, options: InjectOptions(seed: seed), dryRun: false)
     }
 
     @Test func injectKeepsEveryByteItDoesNotMeanToChangeAndRevertRestoresThem() throws {
@@ -31,7 +32,10 @@ struct InjectTests {
         #expect(!tabs.hasSuffix("\n"))
         #expect(FileIO.mode(dir.path + "/shop/tabs.py") == 0o755)
         let main = String(decoding: dir.read("shop/main.py")!, as: UTF8.self)
-        #expect(main.contains(")\napp.add_middleware(__import__(\"chaos_test_runtime\").ASGIMiddleware)  # chaos-test: middleware\napp.include_router"))
+        #expect(
+            main.contains(
+                ")\napp.add_middleware(__import__(\"chaos_test_runtime\").ASGIMiddleware)  # chaos-test: middleware\napp.include_router"
+            ))
         #expect(dir.read("chaos_test_runtime.py") == (try Runtime.source()))
 
         // inserted_lines point at the hook lines of the injected file.
@@ -54,7 +58,9 @@ struct InjectTests {
                     continue
                 }
                 let same = injected[number - 1].elementsEqual(original[back - 1])
-                #expect(same || String(decoding: injected[number - 1], as: UTF8.self).contains("# chaos-test: "), "\(file.path):\(number)")
+                #expect(
+                    same || String(decoding: injected[number - 1], as: UTF8.self).contains("# chaos-test: "),
+                    "\(file.path):\(number)")
             }
         }
 
@@ -86,7 +92,8 @@ struct InjectTests {
         }
         // Applying them all with git gives exactly the injected files.
         for file in report.config.files {
-            let apply = try run("/usr/bin/git", ["-C", pristine.path, "apply", dir.path + "/.chaos-test/" + file.patch])
+            let apply = try run(
+                "/usr/bin/git", ["-C", pristine.path, "apply", dir.path + "/.chaos-test/" + file.patch])
             #expect(apply.0 == 0, "\(apply.1)")
             #expect(pristine.read(file.path) == dir.read(file.path), "\(file.path)")
         }
@@ -98,10 +105,15 @@ struct InjectTests {
         let options = InjectOptions(faults: [.dependency], routes: "/it*", seed: 1)
         let report = try Injector.inject(root: AppRoot(dir.path), scan: FixtureApp.scan, options: options, dryRun: true)
         #expect(report.config.points.map(\.function) == ["list_items"])
-        #expect(report.config.points.allSatisfy { $0.kind == .dependency && $0.fault.faults == [.dependency] && $0.fault.library == "httpx" })
+        #expect(
+            report.config.points.allSatisfy {
+                $0.kind == .dependency && $0.fault.faults == [.dependency] && $0.fault.library == "httpx"
+            })
         #expect(report.config.defaults.faults == [.dependency])
         #expect(throws: InjectionError.self) {
-            try Injector.inject(root: AppRoot(dir.path), scan: FixtureApp.scan, options: InjectOptions(routes: "/nothing*"), dryRun: true)
+            try Injector.inject(
+                root: AppRoot(dir.path), scan: FixtureApp.scan, options: InjectOptions(routes: "/nothing*"),
+                dryRun: true)
         }
         #expect(dir.read(".chaos-test/chaos-config.json") == nil)
     }
@@ -129,6 +141,20 @@ struct InjectTests {
         let expected = String(decoding: originals["shop/api.py"]!, as: UTF8.self)
             .replacingOccurrences(of: "router = APIRouter()", with: "router = APIRouter(prefix=\"/v2\")")
         #expect(dir.read("shop/api.py") == Array(expected.utf8))
+        #expect(dir.read("shop/tabs.py") == originals["shop/tabs.py"])
+    }
+
+    @Test func revertAcceptsHookLinesTheUserAlreadyDeleted() throws {
+        let dir = try TemporaryDirectory()
+        let originals = try FixtureApp.write(into: dir)
+        let report = try inject(dir)
+        let point = report.config.points.first { $0.file == "shop/tabs.py" && $0.kind == .dependency }!
+        let kept = ByteLines.split(dir.read("shop/tabs.py")!).filter {
+            !String(decoding: $0, as: UTF8.self).contains("# chaos-test: \(point.short)")
+        }
+        try dir.write("shop/tabs.py", ByteLines.join(kept), mode: 0o755)
+        let revert = try Injector.revert(root: AppRoot(dir.path))
+        #expect(revert.merged == ["shop/tabs.py"])
         #expect(dir.read("shop/tabs.py") == originals["shop/tabs.py"])
     }
 
@@ -166,7 +192,11 @@ struct InjectTests {
         try dir.write(patch, good)
         // A config that fails its schema.
         let config = dir.read(".chaos-test/chaos-config.json")!
-        try dir.write(".chaos-test/chaos-config.json", Array(String(decoding: config, as: UTF8.self).replacingOccurrences(of: "\"sha256_after\"", with: "\"sha\"").utf8))
+        try dir.write(
+            ".chaos-test/chaos-config.json",
+            Array(
+                String(decoding: config, as: UTF8.self).replacingOccurrences(of: "\"sha256_after\"", with: "\"sha\"")
+                    .utf8))
         before = try snapshot(dir)
         #expect { try Injector.revert(root: AppRoot(dir.path)) } throws: { error in
             (error as! InjectionError).message.contains("not a valid chaos-config.json")
@@ -187,7 +217,8 @@ struct InjectTests {
         try FixtureApp.write(into: dir)
         try outside.write("api.py", Array(FixtureApp.api.utf8))
         try FileManager.default.removeItem(atPath: dir.path + "/shop/api.py")
-        try FileManager.default.createSymbolicLink(atPath: dir.path + "/shop/api.py", withDestinationPath: outside.path + "/api.py")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.path + "/shop/api.py", withDestinationPath: outside.path + "/api.py")
         let before = try snapshot(dir)
         #expect { try inject(dir) } throws: { error in "\(error)".contains("outside the app folder") }
         #expect(try snapshot(dir) == before)
@@ -197,10 +228,19 @@ struct InjectTests {
     @Test func pointIdsAreStableWhenTheFileIsEditedElsewhere() throws {
         let dir = try TemporaryDirectory()
         try FixtureApp.write(into: dir)
-        let first = try Injector.inject(root: AppRoot(dir.path), scan: FixtureApp.scan, options: InjectOptions(seed: 1), dryRun: true)
+        let first = try Injector.inject(
+            root: AppRoot(dir.path), scan: FixtureApp.scan, options: InjectOptions(seed: 1), dryRun: true)
         var moved = FixtureApp.scan
-        moved.routes = moved.routes.map { var r = $0; r.line += 3; return r }
-        moved.dependencies = moved.dependencies.map { var d = $0; d.line += 3; return d }
+        moved.routes = moved.routes.map {
+            var r = $0
+            r.line += 3
+            return r
+        }
+        moved.dependencies = moved.dependencies.map {
+            var d = $0
+            d.line += 3
+            return d
+        }
         // The same functions three lines lower: same ids.
         #expect(Set(first.config.points.map(\.id)) == Set(ChaosPlannerIDs.ids(moved)))
     }
@@ -230,9 +270,12 @@ struct InjectTests {
         var out: [String: String] = [:]
         let walker = FileManager.default.enumerator(atPath: dir.path)!
         while let relative = walker.nextObject() as? String {
-            guard walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular, !relative.hasSuffix("lock"), relative != ".chaos-test/.gitignore" else { continue }
+            guard walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular, !relative.hasSuffix("lock"),
+                relative != ".chaos-test/.gitignore"
+            else { continue }
             let bytes = dir.read(relative) ?? []
-            out[relative] = SHA256Digest.hex(bytes) + " " + String(FileIO.mode(dir.path + "/" + relative) ?? 0, radix: 8)
+            out[relative] =
+                SHA256Digest.hex(bytes) + " " + String(FileIO.mode(dir.path + "/" + relative) ?? 0, radix: 8)
         }
         return out
     }
@@ -240,10 +283,14 @@ struct InjectTests {
 
 enum ChaosPlannerIDs {
     static func ids(_ scan: ScanResult) -> [String] {
-        scan.routes.map { PointID.make(kind: .handler, file: $0.file, qualname: $0.qualname, callee: "entry", ordinal: 0) }
+        scan.routes.map {
+            PointID.make(kind: .handler, file: $0.file, qualname: $0.qualname, callee: "entry", ordinal: 0)
+        }
             + [
-                PointID.make(kind: .dependency, file: "shop/api.py", qualname: "list_items", callee: "client.get", ordinal: 0),
-                PointID.make(kind: .dependency, file: "shop/tabs.py", qualname: "fetch", callee: "requests.get", ordinal: 0),
+                PointID.make(
+                    kind: .dependency, file: "shop/api.py", qualname: "list_items", callee: "client.get", ordinal: 0),
+                PointID.make(
+                    kind: .dependency, file: "shop/tabs.py", qualname: "fetch", callee: "requests.get", ordinal: 0),
             ]
     }
 }

@@ -15,11 +15,14 @@ struct LayoutAgreementTests {
         for sample in [Samples.orbital, Samples.flask] {
             let (dir, originals) = try Samples.copy(sample)
             _ = dir
-            for (path, bytes) in originals where path.hasSuffix(".py") { files.append(("\(sample.name)/\(path)", bytes)) }
+            for (path, bytes) in originals where path.hasSuffix(".py") {
+                files.append(("\(sample.name)/\(path)", bytes))
+            }
         }
         files.append(("fixture/api.py", Array(FixtureApp.api.utf8)))
         files.append(("fixture/tabs.py", Array(FixtureApp.tabs.utf8)))
-        let (_, out) = try run("/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
+        let (_, out) = try run(
+            "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
         let stdlib = out.trimmingCharacters(in: .whitespacesAndNewlines)
         for name in try FileManager.default.contentsOfDirectory(atPath: stdlib).sorted()
         where name.hasSuffix(".py") && "abcd".contains(name.first!) {
@@ -33,8 +36,12 @@ struct LayoutAgreementTests {
         for (path, bytes) in try Self.files() {
             let layout = try SourceLayout(bytes)
             let module = try PythonModule(source: SourceText(decoding: bytes))
-            let mine = layout.definitions.filter { !$0.isClass }.map { "\($0.line) \($0.qualname) \($0.isAsync) \($0.inlineBody)" }
-            let theirs = module.definitions.filter(\.isFunction).map { "\($0.line) \($0.qualname) \($0.isAsync) \($0.body.isInline)" }
+            let mine = layout.definitions.filter { !$0.isClass }.map {
+                "\($0.line) \($0.qualname) \($0.isAsync) \($0.inlineBody)"
+            }
+            let theirs = module.definitions.filter(\.isFunction).map {
+                "\($0.line) \($0.qualname) \($0.isAsync) \($0.body.isInline)"
+            }
             #expect(mine.sorted() == theirs.sorted(), "\(path)")
             // Entry hooks land before the line PythonModule names as the body's insertion line.
             let result = EveryFunctionHooks.inject(path: path, bytes: bytes)
@@ -45,7 +52,10 @@ struct LayoutAgreementTests {
             let inserted = rewriter.render().inserted
             let before = inserted.enumerated().map { index, line in line - index }
             let expected = module.definitions.filter { $0.isFunction && !$0.body.isInline }.map(\.body.insertionLine)
-            #expect(before.sorted() == expected.sorted(), "\(path): mine-only \(Set(before).subtracting(expected).sorted()), theirs-only \(Set(expected).subtracting(before).sorted())")
+            #expect(
+                before.sorted() == expected.sorted(),
+                "\(path): mine-only \(Set(before).subtracting(expected).sorted()), theirs-only \(Set(expected).subtracting(before).sorted())"
+            )
             _ = result
             compared += mine.count
         }

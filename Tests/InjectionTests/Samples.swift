@@ -47,7 +47,9 @@ enum Samples {
             }
             guard type == .typeRegular, !name.hasSuffix(".pyc"), !name.hasSuffix(".coverage") else { continue }
             let bytes = [UInt8](FileManager.default.contents(atPath: source + "/" + relative)!)
-            let mode = (try FileManager.default.attributesOfItem(atPath: source + "/" + relative)[.posixPermissions] as? Int) ?? 0o644
+            let mode =
+                (try FileManager.default.attributesOfItem(atPath: source + "/" + relative)[.posixPermissions] as? Int)
+                ?? 0o644
             try dir.write(relative, bytes, mode: mode)
             files[relative] = bytes
         }

@@ -12,7 +12,10 @@ struct FilePatchTests {
         ("no-final-newline-both", "x\ny", "HOOK\nx\ny"),
         ("bom-non-ascii", "\u{FEFF}# café\nprint('ü')\n", "\u{FEFF}# café\nHOOK\nprint('ü')\n"),
         ("tabs", "def f():\n\treturn 1\n", "def f():\n\tHOOK\n\treturn 1\n"),
-        ("two-hunks", (1...30).map { "l\($0)\n" }.joined(), (1...30).map { $0 == 3 || $0 == 25 ? "H\nl\($0)\n" : "l\($0)\n" }.joined()),
+        (
+            "two-hunks", (1...30).map { "l\($0)\n" }.joined(),
+            (1...30).map { $0 == 3 || $0 == 25 ? "H\nl\($0)\n" : "l\($0)\n" }.joined()
+        ),
         ("delete-and-change", "one\ntwo\nthree\nfour\n", "one\n2\nfour\n"),
         ("from-empty", "", "new\n"),
         ("to-empty-last-line", "a\n", "a\nb"),

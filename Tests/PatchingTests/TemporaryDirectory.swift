@@ -25,7 +25,9 @@ final class TemporaryDirectory: Sendable {
 }
 
 /// Runs a program and returns its exit status and combined output.
-func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> (Int32, String) {
+func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+    throws -> (Int32, String)
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
