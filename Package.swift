@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "scan-benchmark",
             dependencies: ["Discovery", "PythonSource"],
-            path: "Benchmarks/scan-benchmark"
+            path: "Sources/scan-benchmark"
         ),
         // Figures for issue 4: chaos-test load vs wrk, and the recorder's memory on a million records.
         .executableTarget(
@@ -82,7 +82,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
-            path: "Benchmarks/load-benchmark",
+            path: "Sources/load-benchmark",
             exclude: ["README.md"]
         ),
         .testTarget(
