@@ -219,9 +219,11 @@ struct RouteCollector {
                 let methods = explicitMethods(call, module: module, scope: scope) ?? defaultMethods(handler, fallback: ["GET"])
                 sites.append(RouteSite(object: object, methods: methods, rawPath: path, handler: handler, module: module, line: call.line))
             } else if method == "include_router" {
-                guard let routerArgument = call.positional.first ?? call.keyword("router"),
-                    case .object(let child) = evaluator.evaluate(routerArgument.value, module: module, scope: scope)
-                else { return }
+                guard let routerArgument = call.positional.first ?? call.keyword("router") else { return }
+                guard case .object(let child) = evaluator.evaluate(routerArgument.value, module: module, scope: scope) else {
+                    diagnostics.append(unresolvedInclude(module: module, line: call.line, code.text(routerArgument.value)))
+                    return
+                }
                 var prefix = ""
                 if let argument = call.keyword("prefix") {
                     guard case .string(let text) = evaluator.evaluate(argument.value, module: module, scope: scope) else {
@@ -267,9 +269,11 @@ struct RouteCollector {
                 let methods = explicitMethods(call, module: module, scope: scope) ?? defaultMethods(handler, fallback: ["GET"])
                 sites.append(RouteSite(object: object, methods: methods, rawPath: path, handler: handler, module: module, line: call.line))
             } else if method == "register_blueprint" {
-                guard let blueprintArgument = call.positional.first ?? call.keyword("blueprint"),
-                    case .object(let child) = evaluator.evaluate(blueprintArgument.value, module: module, scope: scope)
-                else { return }
+                guard let blueprintArgument = call.positional.first ?? call.keyword("blueprint") else { return }
+                guard case .object(let child) = evaluator.evaluate(blueprintArgument.value, module: module, scope: scope) else {
+                    diagnostics.append(unresolvedInclude(module: module, line: call.line, code.text(blueprintArgument.value)))
+                    return
+                }
                 var prefix: String?
                 if let argument = call.keyword("url_prefix") {
                     guard case .string(let text) = evaluator.evaluate(argument.value, module: module, scope: scope) else {
@@ -337,6 +341,16 @@ struct RouteCollector {
             line = code.enclosingHeaders[header]
         }
         return false
+    }
+
+    /// An include whose router the scanner cannot follow: the route table is incomplete, and
+    /// the user is told where, rather than left to trust a short list.
+    func unresolvedInclude(module: Int, line: Int, _ expression: String) -> Diagnostic {
+        let path = project.modules[module].path
+        return Diagnostic(
+            severity: .warning, file: path, line: line, column: 0,
+            message: "routes not listed: \(path):\(line) includes `\(expression)`, a router chaos-test cannot follow statically "
+                + "(built by a class or at run time); its routes get no hooks and no load unless you add them to the plan")
     }
 
     func dynamic(module: Int, line: Int, _ why: String) -> Diagnostic {

@@ -201,6 +201,24 @@ import Testing
         #expect(lines == [6, 12, 15])
     }
 
+    @Test func anIncludeTheScannerCannotFollowIsReported() {
+        let result = scan([
+            "main.py": """
+            from fastapi import APIRouter, FastAPI
+            from tiles import TilerFactory
+
+            app = FastAPI()
+            cog = TilerFactory(prefix="/cog")
+            app.include_router(cog.router, prefix="/cog")
+
+            @app.get("/healthz")
+            def healthz(): ...
+            """
+        ])
+        #expect(result.routeTable == ["GET /healthz": "main.py:9 healthz"])
+        #expect(result.diagnostics.contains { $0.line == 6 && $0.message.hasPrefix("routes not listed: main.py:6 includes `cog.router`") })
+    }
+
     @Test func unincludedRouterIsNotServedAndSaysSo() {
         let result = scan([
             "main.py": """
