@@ -144,19 +144,21 @@ public final class RunPipeline: @unchecked Sendable {
         }
 
         // Analysis and the report work from the run folder alone, whatever was collected.
+        let (status, verdict) = failure.map { ($0.exitStatus, "the run failed: \($0.description)") } ?? sloVerdict(load: load, settings: settings)
+        runRecord.exitStatus = Int(status)
+        // Analysis and the report work from the run folder alone, whatever was collected.
         if load != nil || failure == nil {
-            await finish(runFolder: runFolder)
+            await finish(runFolder: runFolder) {
+                // The report reads run.json: give it everything known before the report itself.
+                (runRecord.phases, runRecord.partial) = self.recorded()
+                runRecord.endUnixNs = WallClock.nowUnixNs()
+                try? self.write(runRecord, to: runFolder.appendingPathComponent("run.json"))
+            }
         }
         (runRecord.phases, runRecord.partial) = recorded()
         runRecord.endUnixNs = WallClock.nowUnixNs()
-        if let failure {
-            runRecord.exitStatus = Int(failure.exitStatus)
-            try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))
-            throw failure
-        }
-        let (status, verdict) = sloVerdict(load: load, settings: settings)
-        runRecord.exitStatus = Int(status)
-        try write(runRecord, to: runFolder.appendingPathComponent("run.json"))
+        try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))
+        if let failure { throw failure }
         return RunOutcome(runFolder: runFolder, record: runRecord, exitStatus: status, verdict: verdict)
     }
 
@@ -229,18 +231,16 @@ public final class RunPipeline: @unchecked Sendable {
         }
     }
 
-    func finish(runFolder: URL) async {
+    func finish(runFolder: URL, beforeReport: () -> Void) async {
         await phase("analyze") {
             do { try AnalysisStage.analyze(runFolder: runFolder) } catch { note(partial: "analyze: \(error)") }
         }
         await phase("propose") {
             do { try AnalysisStage.propose(runFolder: runFolder) } catch { note(partial: "propose: \(error)") }
         }
+        beforeReport()
         await phase("report") {
-            do {
-                // run.json must exist for the report; write what is known so far.
-                try AnalysisStage.report(runFolder: runFolder)
-            } catch { note(partial: "report: \(error)") }
+            do { try AnalysisStage.report(runFolder: runFolder) } catch { note(partial: "report: \(error)") }
         }
     }
 
