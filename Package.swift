@@ -50,10 +50,15 @@ let package = Package(
             dependencies: ["Artifacts", "PythonSource", "Patching"],
             resources: [.copy("Resources/chaos_test_runtime.py")]
         ),
+        // Statistics, attribution of failures to faults, tracebacks, pattern detectors.
+        .target(
+            name: "Analysis",
+            dependencies: ["Artifacts", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection",
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +89,9 @@ let package = Package(
         .testTarget(
             name: "PythonSourceTests", dependencies: ["PythonSource"],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "AnalysisTests", dependencies: ["Analysis", "Artifacts"], resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SamplesTests", path: "Tests/SamplesTests", exclude: ["Fixtures"]),
         .testTarget(
