@@ -80,7 +80,9 @@ struct AnalysisContext {
         var routes: [Int: Route] = [:]
         for (index, key) in requests.endpoints.enumerated() {
             let path = key.split(separator: " ", maxSplits: 1).last.map(String.init) ?? key
-            if let route = routeByKey[key] ?? anyMethodByPath[path] { routes[index] = route }
+            if let route = routeByKey[key] ?? anyMethodByPath[path] ?? Self.route(matchingShapeOf: key, in: scan.routes) {
+                routes[index] = route
+            }
         }
         self.routes = routes
 
@@ -113,6 +115,22 @@ struct AnalysisContext {
         slowThresholdUs = slow
     }
 
+    /// The route whose path has the same literal segments and parameters in the same places, for
+    /// a plan that named a parameter differently (`{booking}` for the scan's `{booking_id}`).
+    static func route(matchingShapeOf key: String, in routes: [Route]) -> Route? {
+        let parts = key.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        func shape(_ path: Substring) -> [String] {
+            path.split(separator: "/").map { $0.hasPrefix("{") && $0.hasSuffix("}") ? "{}" : String($0) }
+        }
+        let wanted = shape(parts[1])
+        let matches = routes.filter { route in
+            (route.methods.contains(String(parts[0])) || route.methods.contains("ANY"))
+                && shape(Substring(route.path)) == wanted
+        }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
     // MARK: - Lookups the detectors share
 
     func firings(of request: Int) -> [Firing] { (firingsByRequest[request] ?? []).map { firings[$0] } }
@@ -140,6 +158,14 @@ struct AnalysisContext {
         guard !requests.requests.isEmpty else { return 0 }
         let count = requests.requests.reduce(0) { $0 + (endpoints.contains($1.endpoint) ? 1 : 0) }
         return Double(count) / Double(requests.requests.count)
+    }
+
+    /// The load's endpoints a scan endpoint key stands for (the same key, or the same route).
+    func endpoints(forRouteKey key: String) -> Set<Int> {
+        var found = Set<Int>()
+        if let exact = requests.endpointIndex(of: key) { found.insert(exact) }
+        for (endpoint, route) in routes where route.endpointKeys.contains(key) { found.insert(endpoint) }
+        return found
     }
 
     func endpointKeys(_ endpoints: Set<Int>) -> [String] { endpoints.map { requests.endpoints[$0] }.sorted() }

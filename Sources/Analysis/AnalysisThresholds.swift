@@ -26,5 +26,9 @@ public struct AnalysisThresholds: Sendable, Equatable {
     /// A request is slow above max(p99, 2 × median, median + this) of its endpoint's baseline.
     public var slowMarginUs = 10_000
 
+    /// A reset, refused or malformed answer sent this soon after a faulted request's 5xx is that
+    /// fault's doing (the server closed the connection both used), not a bug of its own.
+    public var followOnWindowUs = 50_000
+
     public init() {}
 }

@@ -30,6 +30,12 @@ public enum Analyzer {
         }
 
         let blockingWindows = EventLoopBlockingDetector.windows(context)
+        let indirect = UnattributedErrorsDetector.indirectCount(context, blockingWindows: blockingWindows)
+        if indirect > 0 {
+            notes.append(
+                "\(indirect) errors with no fault of their own came during a blocking window or right after a faulted "
+                    + "request failed (a connection the server closed); they are not counted as bugs")
+        }
         var findings: [Finding] = []
         findings += UnhandledDependencyErrorDetector.detect(context)
         findings += NoTimeoutDetector.detect(context, notes: &notes)

@@ -76,4 +76,26 @@ import Testing
         #expect(patterns.attribution?.failedAttributed == 4)
         #expect(patterns.attribution?.unattributedFailedRequestIds == [])
     }
+
+    /// Seen with uvicorn: after a faulted request's 500 the server closed the connection, and the
+    /// generator's next request on it, 0.3 ms later, was reset.
+    @Test(arguments: [(0.3, false), (2000.0, true)])
+    func aResetRightAfterAFaultedFailureIsTheFaultsDoing(gapMs: Double, isBug: Bool) throws {
+        var run = Self.run(realBugs: false)
+        let faulted = try #require(run.records.first { $0.phase == "chaos" && $0.status == 500 })
+        let endMs = Double(faulted.sentUnixNs - FixtureRun.startNs) / 1_000_000 + Double(faulted.latencyUs) / 1000
+        run.request("POST /restock", at: endMs + gapMs, latencyMs: 0.5, status: nil, error: .reset)
+        let patterns = try run.analyze()
+        #expect(patterns.patterns(.unattributedErrors).count == (isBug ? 1 : 0))
+        #expect(patterns.notes.contains { $0.hasPrefix("1 errors with no fault") } == !isBug)
+    }
+
+    /// The load plan named the parameter `{booking}`; the scan's route says `{booking_id}`.
+    @Test func endpointsMatchRoutesWhoseParametersAreNamedDifferently() throws {
+        var run = FixtureRun()
+        run.addRoute("DELETE", "/api/bookings/{booking_id}", function: "cancel", file: "app/b.py", line: 54, isAsync: false)
+        run.request("DELETE /api/bookings/{booking}", phase: "baseline", at: 0, latencyMs: 1, status: 500)
+        let pattern = try #require(run.analyze().patterns(.unattributedErrors).first)
+        #expect(pattern.locations == [SourceLocation(file: "app/b.py", line: 54, function: "cancel")])
+    }
 }

@@ -38,7 +38,7 @@ enum StaticFindings {
         _ kind: PatternKind, _ title: String, routes: Set<String>, locations: [SourceLocation],
         evidence: [String: JSONValue], context: AnalysisContext
     ) -> Finding {
-        let endpoints = Set(routes.compactMap { context.requests.endpointIndex(of: $0) })
+        let endpoints = routes.reduce(into: Set<Int>()) { $0.formUnion(context.endpoints(forRouteKey: $1)) }
         let impact = (weights[kind] ?? 0.25) * context.trafficShare(endpoints)
         return Finding(
             kind: kind, title: title, impact: impact, endpoints: routes.sorted(), points: [],
