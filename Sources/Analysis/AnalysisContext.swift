@@ -177,9 +177,18 @@ struct AnalysisContext {
 
     /// Whether a route's handler reaches `dependency` on the event loop: the handler is `async`
     /// and the path to the call hands nothing to a thread pool.
-    func runsOnEventLoop(_ dependency: DependencyCall, route key: String, route: Route?) -> Bool {
-        guard let route, route.isAsync else { return false }
+    func runsOnEventLoop(_ dependency: DependencyCall, endpoint: Int) -> Bool {
+        guard let route = routes[endpoint], route.isAsync else { return false }
+        let key = scanKey(of: endpoint)
         if let via = dependency.reachedVia?.first(where: { $0.route == key }) { return !via.offloaded }
         return dependency.routes.contains(key)
+    }
+
+    /// The scan's key for a load endpoint: the same, unless the plan named a parameter differently.
+    func scanKey(of endpoint: Int) -> String {
+        let key = requests.endpoints[endpoint]
+        guard let route = routes[endpoint], !route.endpointKeys.contains(key) else { return key }
+        let method = key.split(separator: " ").first.map(String.init) ?? ""
+        return route.endpointKeys.first { $0.hasPrefix(method + " ") } ?? route.endpointKeys.first ?? key
     }
 }

@@ -7,8 +7,11 @@ public struct AnalysisThresholds: Sendable, Equatable {
     public var unhandledShare = 0.5
     /// no-timeout: a delayed request "waited" when its extra latency is at least this share of the delay…
     public var waitedFraction = 0.8
-    /// …and the pattern holds when at least this share of the delayed requests waited.
+    /// …and the pattern holds when at least this share of the delayed requests waited…
     public var waitedShare = 0.8
+    /// …and the extra latency grows with the delay at most this fast (slope through the origin):
+    /// far above 1, something else (a blocked loop, an overloaded host) made them slow.
+    public var maximumSlope = 2.0
     /// event-loop-blocking and thread-pool-exhaustion: the median of the exposed requests must be
     /// at least this many times the median of the others…
     public var slowdownRatio = 2.0

@@ -63,4 +63,10 @@ import Testing
         #expect(patterns.patterns(.noTimeout).isEmpty)
         #expect(patterns.notes.contains { $0.contains("app/provider.py:11") })
     }
+
+    @Test func staysQuietWhenSomethingElseMadeThemSlow() throws {
+        // Three times the delay: an overloaded host or a blocked loop, not a call waiting it out.
+        let patterns = try Self.run { 3 * $0 }.analyze()
+        #expect(patterns.patterns(.noTimeout).isEmpty)
+    }
 }

@@ -27,8 +27,7 @@ enum EventLoopBlockingDetector {
                 let dependency = context.dependency(of: point), dependency.awaited == false
             else { continue }
             let endpoint = context.requests.requests[request].endpoint
-            let key = context.requests.endpoints[endpoint]
-            guard context.runsOnEventLoop(dependency, route: key, route: context.routes[endpoint]) else { continue }
+            guard context.runsOnEventLoop(dependency, endpoint: endpoint) else { continue }
             windows.append(
                 Window(point: firing.point, request: request, startNs: firing.timeNs, endNs: firing.timeNs + firing.delayUs * 1000))
         }
@@ -80,7 +79,7 @@ enum EventLoopBlockingDetector {
             // Fixed where the async handler starts the path to the call (the call itself when it is there).
             var locations: [SourceLocation] = []
             for endpoint in blockingEndpoints.sorted() {
-                let key = context.requests.endpoints[endpoint]
+                let key = context.scanKey(of: endpoint)
                 if let via = dependency.reachedVia?.first(where: { $0.route == key }), let line = via.line {
                     locations.append(SourceLocation(file: via.file, line: line, function: context.routes[endpoint]?.function ?? ""))
                 }

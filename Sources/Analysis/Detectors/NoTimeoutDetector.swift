@@ -6,8 +6,8 @@ import Artifacts
 /// For each request where the point delayed its call (and no fault raised), the extra latency is
 /// its latency − the endpoint's typical (baseline median) latency − delays other points added.
 /// The request waited when extra ≥ `waitedFraction` × d. Fires when at least `minimumSample`
-/// requests were delayed and at least `waitedShare` of them waited. The fit (slope of extra over
-/// d through the origin, and R²) is reported. Impact: the traffic share of the endpoints × the
+/// requests were delayed, at least `waitedShare` of them waited, and the slope of extra over d
+/// (through the origin) is at most `maximumSlope`; the slope and R² are reported. Impact: the traffic share of the endpoints × the
 /// median extra latency over the latency budget. Points whose call sets a timeout are skipped:
 /// the runtime sleeps before the call, where the call's own timeout cannot cut the delay.
 enum NoTimeoutDetector {
@@ -45,6 +45,7 @@ enum NoTimeoutDetector {
             let sumDD = samples.reduce(0.0) { $0 + Double($1.delay) * Double($1.delay) }
             let sumDE = samples.reduce(0.0) { $0 + Double($1.delay) * Double($1.extra) }
             let slope = sumDD > 0 ? sumDE / sumDD : 0
+            guard slope <= thresholds.maximumSlope else { continue }
             let meanExtra = samples.reduce(0.0) { $0 + Double($1.extra) } / Double(samples.count)
             let total = samples.reduce(0.0) { $0 + (Double($1.extra) - meanExtra) * (Double($1.extra) - meanExtra) }
             let residual = samples.reduce(0.0) {
