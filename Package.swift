@@ -51,21 +51,12 @@ let package = Package(
             dependencies: ["Artifacts", "PythonSource", "Patching"],
             resources: [.copy("Resources/chaos_test_runtime.py")]
         ),
-        // Recipes -> ranked fix proposals.
-        .target(name: "Fixes", dependencies: ["Artifacts"]),
-        // `run`: phases, deadlines, the app's processes.
-        .target(
-            name: "Pipeline",
-            dependencies: [
-                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Fixes",
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "Yams", package: "Yams"),
-            ]
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Pipeline",
         ),
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Pipeline",
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,6 +89,9 @@ let package = Package(
         .testTarget(
             name: "PythonSourceTests", dependencies: ["PythonSource"],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "AnalysisTests", dependencies: ["Analysis", "Artifacts"], resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SamplesTests", path: "Tests/SamplesTests", exclude: ["Fixtures"]),
         .testTarget(

@@ -12,10 +12,12 @@ public struct FailurePatterns: Codable, Sendable, Equatable {
     public var patterns: [Pattern]
     /// Why the analysis is incomplete, when it is (a partial load, a missing log).
     public var notes: [String]
+    /// How many failed and slow requests an injected fault explains; nil in files written before it existed.
+    public var attribution: AttributionSummary?
 
     public init(
         endpoints: [String: EndpointComparison], points: [String: PointEffect], tracebacks: [TracebackGroup],
-        patterns: [Pattern], notes: [String] = []
+        patterns: [Pattern], notes: [String] = [], attribution: AttributionSummary? = nil
     ) {
         self.schema = Self.schemaVersion
         self.endpoints = endpoints
@@ -23,6 +25,48 @@ public struct FailurePatterns: Codable, Sendable, Equatable {
         self.tracebacks = tracebacks
         self.patterns = patterns
         self.notes = notes
+        self.attribution = attribution
+    }
+}
+
+/// Failed and slow requests, and how many of them an injected fault fired in (joined on the request id).
+public struct AttributionSummary: Codable, Sendable, Equatable {
+    /// Requests answered with a 5xx or lost to a transport error, in every phase.
+    public var failed: Int
+    public var failedAttributed: Int
+    /// Requests slower than their endpoint's `slow_threshold_us`.
+    public var slow: Int
+    public var slowAttributed: Int
+    /// Endpoint key → the latency above which a request counts as slow.
+    public var slowThresholdUs: [String: Int]
+    /// Point id → failed or slow requests it fired in.
+    public var byPoint: [String: Int]
+    /// The first (up to 20) failed and slow requests no fault fired in.
+    public var unattributedFailedRequestIds: [String]
+    public var unattributedSlowRequestIds: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case failed, slow
+        case failedAttributed = "failed_attributed"
+        case slowAttributed = "slow_attributed"
+        case slowThresholdUs = "slow_threshold_us"
+        case byPoint = "by_point"
+        case unattributedFailedRequestIds = "unattributed_failed_request_ids"
+        case unattributedSlowRequestIds = "unattributed_slow_request_ids"
+    }
+
+    public init(
+        failed: Int, failedAttributed: Int, slow: Int, slowAttributed: Int, slowThresholdUs: [String: Int],
+        byPoint: [String: Int], unattributedFailedRequestIds: [String], unattributedSlowRequestIds: [String]
+    ) {
+        self.failed = failed
+        self.failedAttributed = failedAttributed
+        self.slow = slow
+        self.slowAttributed = slowAttributed
+        self.slowThresholdUs = slowThresholdUs
+        self.byPoint = byPoint
+        self.unattributedFailedRequestIds = unattributedFailedRequestIds
+        self.unattributedSlowRequestIds = unattributedSlowRequestIds
     }
 }
 

@@ -17,7 +17,9 @@ struct CommandLineTests {
 
     @Test func exitCodesFollowTheContract() throws {
         let (dir, _) = try Samples.copy(Samples.orbital)
-        // Two apps (the app and its provider) and no --app: a clear error listing them, exit 2.
+        // The sample's chaos-test.yaml names its app; without it there are two apps (the app
+        // and its provider) and no --app: a clear error listing them, exit 2.
+        try FileManager.default.removeItem(atPath: dir.path + "/chaos-test.yaml")
         let (several, severalOutput) = try Binary.run(["inject", dir.path])
         #expect(several == 2)
         #expect(
