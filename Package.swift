@@ -51,7 +51,21 @@ let package = Package(
             dependencies: ["Artifacts", "PythonSource", "Patching"],
             resources: [.copy("Resources/chaos_test_runtime.py")]
         ),
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Pipeline",
+        // Statistics, attribution of failures to faults, tracebacks, pattern detectors.
+        .target(
+            name: "Analysis",
+            dependencies: ["Artifacts", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        // Recipes -> ranked fix proposals.
+        .target(name: "Fixes", dependencies: ["Artifacts"]),
+        // `run`: phases, deadlines, the app's processes.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "chaos-test",
