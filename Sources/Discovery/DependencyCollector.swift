@@ -118,7 +118,6 @@ final class CallGraph {
     /// it makes (module-relative call indices), including calls in its own header and
     /// decorators (for `Depends`).
     private var callsByOwner: [[Int: [Int]]?]
-    private var edgeCache: [DefRef: [DefRef]] = [:]
 
     init(project: ProjectIndex, evaluator: Evaluator) {
         self.project = project
