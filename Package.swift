@@ -50,10 +50,12 @@ let package = Package(
             dependencies: ["Artifacts", "PythonSource", "Patching"],
             resources: [.copy("Resources/chaos_test_runtime.py")]
         ),
+        // The Markdown/JSON report and its SVG charts, from a run folder's artifacts.
+        .target(name: "Reports", dependencies: ["Artifacts"]),
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection",
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,6 +92,7 @@ let package = Package(
             name: "DiscoveryTests", dependencies: ["Discovery", "Artifacts", "PythonSource"],
             exclude: ["Golden"], resources: [.copy("Resources")]
         ),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Artifacts"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,7 @@ struct ChaosTest: AsyncParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             ScanCommand.self, InjectCommand.self, RevertCommand.self, ChaosCommand.self, StatusCommand.self,
-            CheckCommand.self, LoadCommand.self,
+            CheckCommand.self, LoadCommand.self, ReportCommand.self,
         ]
     )
 }
