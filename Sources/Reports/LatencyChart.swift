@@ -77,7 +77,7 @@ struct LatencyChart {
         }
         svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: ChartPalette.axis)
         svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, stroke: ChartPalette.axis)
-        svg.text("time since start (s)", x: left + plotWidth / 2, y: height - 12, anchor: "middle")
+        svg.text("time since the load began (s)", x: left + plotWidth / 2, y: height - 12, anchor: "middle")
         svg.text(
             "latency (ms)", x: 16, y: top + plotHeight / 2, anchor: "middle",
             extra: [("transform", "rotate(-90 16 \(SVGDocument.number(top + plotHeight / 2)))")])
