@@ -56,13 +56,15 @@ let package = Package(
             name: "Analysis",
             dependencies: ["Artifacts", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
+        // The Markdown/JSON report and its SVG charts, from a run folder's artifacts.
+        .target(name: "Reports", dependencies: ["Artifacts"]),
         // Recipes -> ranked fix proposals.
         .target(name: "Fixes", dependencies: ["Artifacts"]),
         // `run`: phases, deadlines, the app's processes.
         .target(
             name: "Pipeline",
             dependencies: [
-                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes",
+                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Reports",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -70,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Pipeline",
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Reports", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +114,7 @@ let package = Package(
             name: "DiscoveryTests", dependencies: ["Discovery", "Artifacts", "PythonSource"],
             exclude: ["Golden"], resources: [.copy("Resources")]
         ),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Artifacts"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

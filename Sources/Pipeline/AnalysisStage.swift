@@ -1,11 +1,14 @@
+import Analysis
 import Artifacts
 import Fixes
 import Foundation
+import Reports
 
-/// The stages that work from the run folder alone.
+/// The stages that work from the run folder alone: they are the same code `chaos-test
+/// analyze`, `propose` and `report` run.
 enum AnalysisStage {
     static func analyze(runFolder: URL) throws {
-        throw RunError.environment("analysis is not merged yet")
+        try Analyzer.write(runFolder: runFolder)
     }
 
     static func propose(runFolder: URL) throws {
@@ -16,6 +19,6 @@ enum AnalysisStage {
     }
 
     static func report(runFolder: URL) throws {
-        throw RunError.environment("reports are not merged yet")
+        _ = try ReportWriter.write(runFolder: runFolder, format: .md)
     }
 }
