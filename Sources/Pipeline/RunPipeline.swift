@@ -232,6 +232,8 @@ public final class RunPipeline: @unchecked Sendable {
     }
 
     func finish(runFolder: URL, beforeReport: () -> Void) async {
+        // Analysis reads run.json too (the app root, to recognize app frames in tracebacks).
+        beforeReport()
         await phase("analyze") {
             do { try AnalysisStage.analyze(runFolder: runFolder) } catch { note(partial: "analyze: \(error)") }
         }

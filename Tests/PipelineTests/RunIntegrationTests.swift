@@ -62,15 +62,21 @@ import Testing
         options.deadline = 40
         let pipeline = RunPipeline(options: options) { _ in }
         let run = Task { try await pipeline.run() }
-        // Wait for the chaos phase to be under way, then kill the app (not the provider).
-        let sidecar = copy.root.appendingPathComponent(".chaos-test/runs/latest/load-results.jsonl")
+        // Wait for the chaos phase to be under way (faults are firing), then kill the app (not
+        // the provider).
+        let events = copy.root.appendingPathComponent(".chaos-test/runs/latest/events.jsonl")
         var killed: Int32?
         for _ in 0..<600 where killed == nil {
             try await Task.sleep(nanoseconds: 100_000_000)
-            let lines = (try? String(contentsOf: sidecar, encoding: .utf8))?.split(separator: "\n").count ?? 0
-            guard lines > 40 else { continue }
-            let app = processes(in: copy.root).filter {
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/cwd")) == copy.root.resolvingSymlinksInPath().path
+            let data = FileHandle(forReadingAtPath: events.path)?.readDataToEndOfFile() ?? Data()
+            let lines = data.filter { $0 == 0x0A }.count
+            guard lines > 5 else { continue }
+            let app = processes(in: copy.root).filter { pid in
+                // /proc files report a size of 0: read to the end rather than by size.
+                let commandLine = FileHandle(forReadingAtPath: "/proc/\(pid)/cmdline").map {
+                    String(decoding: $0.readDataToEndOfFile().map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+                }
+                return commandLine?.contains("app.main:app") ?? false
             }
             if let pid = app.first {
                 kill(pid, SIGKILL)
