@@ -99,8 +99,8 @@ struct PlanParserTests {
         #expect(plan.requests.map(\.endpoint) == ["POST /api/search", "POST /api/bookings"])
         #expect(plan.requests.map(\.weight) == [50, 50])
         #expect(plan.flows.first?.steps.map(\.endpoint) == [
-            "POST /api/search", "POST /api/bookings", "POST /api/bookings/{booking}/confirm",
-            "DELETE /api/bookings/{booking}",
+            "POST /api/search", "POST /api/bookings", "POST /api/bookings/{booking_id}/confirm",
+            "DELETE /api/bookings/{booking_id}",
         ])
     }
 }
