@@ -32,11 +32,10 @@ struct DjangoRoutes {
         guard !routes.isEmpty else { return }
         let info = project.modules[root]
         app = AppObject(id: info.name + ":urlpatterns", framework: .django, file: info.path, line: urlpatternsLine(root) ?? 1, factory: false)
-        for (index, module) in project.modules.enumerated() where module.name.hasSuffix("wsgi") || module.name.hasSuffix("asgi") {
+        for module in project.modules where module.name.hasSuffix("wsgi") || module.name.hasSuffix("asgi") {
             if let binding = module.bindings(nil, "application")?.last, case .assignment(let value?, _, _) = binding {
                 let line = module.module.code[value.lowerBound].start.line
                 app = AppObject(id: module.name + ":application", framework: .django, file: module.path, line: line, factory: false)
-                _ = index
                 break
             }
         }

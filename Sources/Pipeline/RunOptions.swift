@@ -26,8 +26,6 @@ public struct RunOptions: Sendable {
     public var keepChaos = false
     public var maxErrorRate: Double?
     public var maxP99: Double?
-    /// Print progress lines.
-    public var verbose = true
 
     public init(appRoot: URL) {
         self.appRoot = appRoot
