@@ -59,7 +59,7 @@ let package = Package(
         // The Markdown/JSON report and its SVG charts, from a run folder's artifacts.
         .target(name: "Reports", dependencies: ["Artifacts"]),
         // Recipes -> ranked fix proposals.
-        .target(name: "Fixes", dependencies: ["Artifacts"]),
+        .target(name: "Fixes", dependencies: ["Artifacts", "PythonSource", "Patching", "Injection"]),
         // `run`: phases, deadlines, the app's processes.
         .target(
             name: "Pipeline",

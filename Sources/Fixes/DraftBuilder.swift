@@ -1,0 +1,174 @@
+import Artifacts
+import Foundation
+
+/// Chooses recipes for one pattern from its evidence, and words each choice.
+enum DraftBuilder {
+    static let httpLibraries: Set<String> = ["httpx", "requests", "aiohttp"]
+
+    static func drafts(for pattern: Pattern, context: ProposalContext) -> [Draft] {
+        var out: [Draft] = []
+        func draft(
+            _ recipe: Recipe, _ title: String, at location: SourceLocation, _ applicability: Applicability,
+            _ rationale: String, _ effect: String, edits: [SourceEdit]?, file: String? = nil
+        ) {
+            let path = file ?? location.file
+            out.append(
+                Draft(
+                    recipe: recipe, title: title, patterns: [pattern.id], file: path, line: location.line,
+                    impact: pattern.impact, evidence: pattern.evidenceKind, applicability: applicability,
+                    rationale: rationale, effect: effect, edits: edits.map { [path: $0] } ?? [:]))
+        }
+        let share = percent(pattern.evidence["traffic_share"]?.doubleValue)
+        switch pattern.kind {
+        case .unhandledDependencyError, .cascade, .unattributedErrors:
+            var libraries: Set<String> = []
+            if let library = pattern.evidence["library"]?.stringValue ?? pattern.evidence["dependency"]?.stringValue {
+                libraries.insert(library)
+            }
+            if case .object(let exceptions)? = pattern.evidence["exceptions"] {
+                for name in exceptions.keys {
+                    if let root = name.split(separator: ".").first.map(String.init), RecipeWriter.failureClass(root) != nil {
+                        libraries.insert(root)
+                    }
+                }
+            }
+            for location in pattern.locations {
+                guard let call = context.dependency(file: location.file, line: location.line), call.kind == .http,
+                    httpLibraries.contains(call.library)
+                else { continue }
+                let method = call.httpMethod?.uppercased() ?? "?"
+                if RecipeWriter.idempotentMethods.contains(method) {
+                    draft(
+                        .retryIdempotent, "Retry the idempotent \(method) `\(call.callee)` on transient errors",
+                        at: location, .safe,
+                        "`\(call.callee)` in \(call.function) fails when its backend drops a connection or times out, and "
+                            + "the error reaches the client as a 5xx. The call is a \(method), which is idempotent, so "
+                            + "repeating it is safe: up to 3 tries with exponential backoff and jitter (0.1-0.2 s, then "
+                            + "0.2-0.4 s), catching only \(call.library)'s transient errors.",
+                        "Requests that failed on a single dropped connection or timeout succeed on the next try; "
+                            + "a dependency that is down still fails, after at most about 0.6 s more.",
+                        edits: context.file(location.file).flatMap { RecipeWriter.retry(call, in: $0) })
+                } else {
+                    draft(
+                        .idempotencyKey, "Send an idempotency key with the \(method) `\(call.callee)` (never retry it bare)",
+                        at: location, .unsafe,
+                        "`\(call.callee)` is a \(method), so a retry after a timeout could apply the write twice. "
+                            + "No retry is proposed for it. An `Idempotency-Key` header, minted once per write, lets "
+                            + "the receiver drop a repeat; only once the receiver honours it is a retry safe.",
+                        "Repeated writes (client retries, proxies) no longer duplicate; a retry can then be added safely.",
+                        edits: context.file(location.file).flatMap { RecipeWriter.idempotencyKey(call, in: $0) })
+                }
+            }
+            for library in libraries.sorted() {
+                guard let app = context.app(for: pattern.endpoints), RecipeWriter.failureClass(library) != nil else {
+                    continue
+                }
+                let failure = RecipeWriter.failureClass(library)!.name
+                let location = SourceLocation(file: app.file, line: app.line, function: "")
+                draft(
+                    .mapDependencyError, "Answer `\(failure)` with 503 and Retry-After instead of 500", at: location,
+                    .safe,
+                    "A \(library) failure escapes the handlers of \(pattern.endpoints.count) endpoint(s)"
+                        + (share.map { " (\($0) of the traffic)" } ?? "")
+                        + " and the framework answers 500, which says the server is broken. An error handler on the "
+                        + "app answers `\(failure)` with 503 and `Retry-After: 5`, which says to come back; the "
+                        + "success path is unchanged.",
+                    "Errors caused by \(library) become 503 with Retry-After, so clients and load balancers back off "
+                        + "instead of treating the app as broken. The error rate itself does not change.",
+                    edits: context.file(app.file).flatMap { RecipeWriter.mapError(library: library, app: app, in: $0) })
+            }
+        case .noTimeout, .missingTimeout:
+            for location in pattern.locations {
+                guard let call = context.dependency(file: location.file, line: location.line), call.kind == .http,
+                    httpLibraries.contains(call.library), call.hasTimeout != true
+                else { continue }
+                let baseline = context.baselineP99(call.routes)
+                let seconds = RecipeWriter.timeoutSeconds(baselineP99Us: baseline)
+                let basis =
+                    baseline.map { "three times the slowest baseline p99 of the endpoints that reach it (\(ms($0))), rounded up to the 1/2/5/10/30 s ladder" }
+                    ?? "httpx's own default, as the run has no baseline latency for it"
+                draft(
+                    .addTimeout, "Give `\(call.callee)` an explicit \(seconds) s timeout", at: location, .unsafe,
+                    "`\(call.callee)` in \(call.function) has no timeout, so a slow backend holds the request "
+                        + "(requests waits forever, httpx 5 s per phase, aiohttp 300 s). \(seconds) s is \(basis). "
+                        + "Review the value: a call that is legitimately slower will now fail.",
+                    "A slow \(call.library) backend costs at most \(seconds) s per call instead of its full delay; "
+                        + "the worker is freed to serve other requests.",
+                    edits: context.file(location.file).flatMap { RecipeWriter.timeout(call, seconds: seconds, in: $0) })
+            }
+        case .blockingCallInAsync, .eventLoopBlocking:
+            for location in pattern.locations {
+                guard let file = context.file(location.file), let function = file.enclosingFunction(ofLine: location.line),
+                    function.isAsync, let edits = RecipeWriter.offload(line: location.line, in: file)
+                else { continue }
+                draft(
+                    .offloadBlockingCall, "Run the blocking call at \(location.file):\(location.line) in a worker thread",
+                    at: location, .unsafe,
+                    "\(function.name) is an `async def`, but the call on this line blocks: while it runs, the event "
+                        + "loop serves no other request, on any endpoint. `await asyncio.to_thread(...)` runs it in a "
+                        + "worker thread and keeps the loop serving. Review that the called code is safe to run in "
+                        + "another thread (an sqlite3 connection, for one, must be opened in the thread that uses it).",
+                    "Other endpoints keep their latency while this call is slow; the handler's own latency is unchanged.",
+                    edits: edits)
+            }
+        case .clientPerRequest:
+            for location in pattern.locations {
+                let calls = context.scan.dependencies.filter { $0.file == location.file }
+                draft(
+                    .reuseHTTPClient, "Reuse one HTTP client in \(location.function) instead of one per call",
+                    at: location, .unsafe,
+                    "\(location.function) builds a new HTTP client for every call, so no connection is reused: each "
+                        + "call pays a TCP connect (and a TLS context) and under load the app churns ephemeral ports. "
+                        + "One module-level client reuses its pool. Review it: close it at shutdown, and an async "
+                        + "client must be used from one event loop.",
+                    "Lower latency and CPU per call, fewer connect errors under load.",
+                    edits: context.file(location.file).flatMap {
+                        RecipeWriter.reuseClient(line: location.line, calls: calls, in: $0)
+                    })
+            }
+        case .nonIdempotentWrite:
+            for location in pattern.locations {
+                if let call = context.dependency(file: location.file, line: location.line), call.kind == .http {
+                    let method = call.httpMethod?.uppercased() ?? "POST"
+                    draft(
+                        .idempotencyKey, "Send an idempotency key with the \(method) `\(call.callee)` (never retry it bare)",
+                        at: location, .unsafe,
+                        "`\(call.callee)` is a \(method) that a retry would repeat, so no retry is proposed for it. "
+                            + "An `Idempotency-Key` header, minted once per write, lets the receiver drop a repeat.",
+                        "Repeated writes no longer duplicate; a retry can then be added safely.",
+                        edits: context.file(location.file).flatMap { RecipeWriter.idempotencyKey(call, in: $0) })
+                } else if let file = context.file(location.file),
+                    let function = file.module.definitions.first(where: { $0.isFunction && $0.line == location.line })
+                {
+                    draft(
+                        .idempotencyKey, "Accept an Idempotency-Key in \(function.name) before writing", at: location,
+                        .unsafe,
+                        "\(function.name) writes on every POST, so a client or proxy that retries after a timeout "
+                            + "writes twice (a second booking). The handler should read an `Idempotency-Key` header "
+                            + "and return the stored result of a key it has seen. That needs a store shared by every "
+                            + "worker, so chaos-test writes no diff for it.",
+                        "Client retries of this POST no longer create duplicates.", edits: nil)
+                }
+            }
+        case .threadPoolExhaustion:
+            break
+        }
+        return out
+    }
+
+    static func percent(_ value: Double?) -> String? {
+        value.map { String(format: "%.1f%%", $0 * 100) }
+    }
+
+    static func ms(_ us: Int) -> String { String(format: "%.0f ms", Double(us) / 1000) }
+}
+
+extension JSONValue {
+    var doubleValue: Double? {
+        switch self {
+        case .double(let value): value
+        case .int(let value): Double(value)
+        default: nil
+        }
+    }
+}
