@@ -59,12 +59,13 @@ let package = Package(
         // The Markdown/JSON report and its SVG charts, from a run folder's artifacts.
         .target(name: "Reports", dependencies: ["Artifacts"]),
         // Recipes -> ranked fix proposals.
+        .target(name: "Comparison", dependencies: ["Artifacts"]),
         .target(name: "Fixes", dependencies: ["Artifacts", "PythonSource", "Patching", "Injection"]),
         // `run`: phases, deadlines, the app's processes.
         .target(
             name: "Pipeline",
             dependencies: [
-                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Reports",
+                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Comparison", "Reports",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -72,8 +73,8 @@ let package = Package(
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Reports", "Pipeline",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Fixes", "Comparison", "Reports",
+                "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
