@@ -99,9 +99,15 @@ let package = Package(
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource"]),
-        .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
+        // Helpers the test targets share: temporary folders, running programs.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PatchingTests", dependencies: ["Patching", "TestSupport"]),
         .testTarget(
-            name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource"]
+            name: "FixesTests", dependencies: ["Fixes", "Discovery", "Patching", "Injection", "Artifacts", "TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "Artifacts", "TestSupport"]),
+        .testTarget(
+            name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource", "TestSupport"]
         ),
         .testTarget(
             name: "PythonSourceTests", dependencies: ["PythonSource"],

@@ -168,7 +168,8 @@ enum RecipeWriter {
                 let ret = factory.body.lines.last(where: { index in
                     let line = file.module.logicalLines[index]
                     return line.depth == file.module.logicalLines[factory.header].depth + 1
-                        && file.module.isName(line.range.lowerBound, "return") && line.range.count == 3
+                        && file.module.isName(line.range.lowerBound, "return")
+                        && line.range.filter { file.module.code[$0].kind != .newline }.count == 2
                 })
             else { return nil }
             let line = file.module.logicalLines[ret]

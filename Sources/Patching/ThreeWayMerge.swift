@@ -41,8 +41,12 @@ public enum ThreeWayMerge {
             }
             let x = a[i]
             let y = b[j]
-            if x == y {
+            if x == y || subsumes(x, y) {
                 combined.append(x)
+                i += 1
+                j += 1
+            } else if subsumes(y, x) {
+                combined.append(y)
                 i += 1
                 j += 1
             } else if precedes(x, y) {
@@ -72,6 +76,12 @@ public enum ThreeWayMerge {
         if x.isInsertion && y.isInsertion { return x.start < y.start }
         if x.isInsertion { return x.start <= y.start }
         return x.end <= y.start
+    }
+
+    /// True when `inner` is an insertion that `outer` makes too, at the same place, as the start
+    /// of its own lines: both sides added the same import, one of them along with more.
+    static func subsumes(_ outer: Change, _ inner: Change) -> Bool {
+        inner.isInsertion && inner.start == outer.start && outer.lines.starts(with: inner.lines)
     }
 
     static func changes(from base: [ArraySlice<UInt8>], to other: [ArraySlice<UInt8>]) -> [Change] {

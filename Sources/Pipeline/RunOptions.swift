@@ -26,6 +26,8 @@ public struct RunOptions: Sendable {
     public var keepChaos = false
     public var maxErrorRate: Double?
     public var maxP99: Double?
+    /// Re-run the same chaos on a scratch copy with each of the top N proposals applied.
+    public var verifyFixes = 0
 
     public init(appRoot: URL) {
         self.appRoot = appRoot

@@ -39,6 +39,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Leave chaos injected at the end.") var keepChaos = false
     @Option(help: "SLO: highest acceptable error rate under chaos.") var maxErrorRate: Double?
     @Option(help: "SLO: highest acceptable p99 under chaos, in seconds.") var maxP99: Double?
+    @Option(help: "After proposing, re-run the same seeded chaos on a scratch copy with each of the top N fixes applied.")
+    var verifyFixes: Int = 0
 
     func run() async throws {
         var options = RunOptions(appRoot: URL(fileURLWithPath: appDir))
@@ -66,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         options.keepChaos = keepChaos
         options.maxErrorRate = maxErrorRate
         options.maxP99 = maxP99
+        options.verifyFixes = verifyFixes
         let outcome = try await Self.execute(options)
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
