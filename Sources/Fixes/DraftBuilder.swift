@@ -59,6 +59,24 @@ enum DraftBuilder {
                         edits: context.file(location.file).flatMap { RecipeWriter.idempotencyKey(call, in: $0) })
                 }
             }
+            for location in pattern.locations {
+                guard let file = context.file(location.file),
+                    let (name, call) = RecipeWriter.uncheckedResponse(
+                        line: location.line, calls: context.scan.dependencies.filter { $0.file == location.file }, in: file)
+                else { continue }
+                libraries.insert(call.library)
+                draft(
+                    .checkResponseStatus, "Check the status of `\(call.callee)` before reading its body", at: location,
+                    .unsafe,
+                    "\(call.function) reads `\(name)` without checking its status, so an error answer from the "
+                        + "dependency (a 404 for an unknown item, a 503) fails later, on a field that is not there, "
+                        + "as an unrelated exception and a 500. `\(name).raise_for_status()` raises \(call.library)'s "
+                        + "own error at once, which a 503 handler (or a handler of your own) can map.",
+                    "Dependency error answers surface as \(call.library) errors with the dependency's status instead "
+                        + "of KeyErrors; together with the 503 mapping they stop being 500s.",
+                    edits: RecipeWriter.checkStatus(
+                        line: location.line, calls: context.scan.dependencies.filter { $0.file == location.file }, in: file))
+            }
             for library in libraries.sorted() {
                 guard let app = context.app(for: pattern.endpoints), RecipeWriter.failureClass(library) != nil else {
                     continue

@@ -212,6 +212,7 @@ enum RecipeWriter {
         var text = ""
         if app.factory {
             // Inside the factory: no blank-line pairs, the function's own indentation.
+            text += nl
             for line in lines where !line.isEmpty { text += indent + line + nl }
         } else {
             if let last = file.raw.last, last != 0x0A { text += nl }
@@ -289,6 +290,41 @@ enum RecipeWriter {
             "\(shared) = \(constructor)",
         ]
         return [SourceEdit(range: libraryToken, replacement: Array(shared.utf8)), file.addModuleLevel(definition)]
+    }
+
+    // MARK: response status
+
+    /// The response variable read on `line` (`resp.json()`), when it holds the answer of an HTTP
+    /// call made earlier in the same function that never checks the status.
+    static func uncheckedResponse(line: Int, calls: [DependencyCall], in file: EditableFile) -> (name: String, call: DependencyCall)? {
+        guard let function = file.enclosingFunction(ofLine: line),
+            let read = file.calls(onLine: line).first(where: { $0.callee.hasSuffix(".json") || $0.callee.hasSuffix(".text") }),
+            case .name(let name)? = read.chain.first, read.chain.count == 2
+        else { return nil }
+        guard !file.uses("raise_for_status", in: function) else { return nil }
+        for call in calls where call.kind == .http && call.function == function.name && call.line < line {
+            guard let logical = file.logicalLine(covering: call.line) else { continue }
+            let statement = file.module.logicalLines[logical]
+            if file.module.isName(statement.range.lowerBound, name), file.module.isOp(statement.range.lowerBound + 1, "=") {
+                return (name, call)
+            }
+        }
+        return nil
+    }
+
+    /// Checks the status right after the call, so an error answer raises the client's own error
+    /// (which a 503 handler can map) instead of failing later on a body that is not there.
+    static func checkStatus(line: Int, calls: [DependencyCall], in file: EditableFile) -> [SourceEdit]? {
+        guard let (name, _) = uncheckedResponse(line: line, calls: calls, in: file),
+            let logical = file.logicalLine(covering: line)
+        else { return nil }
+        let statement = file.module.logicalLines[logical]
+        let indent = String(decoding: file.indentation(ofLine: statement.firstLine), as: UTF8.self)
+        return [
+            file.insertLines(
+                [indent + "\(name).raise_for_status()  # chaos-test fix: an error answer raises here, not on a missing field"],
+                before: statement.firstLine)
+        ]
     }
 
     // MARK: idempotency key
