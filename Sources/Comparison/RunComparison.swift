@@ -60,10 +60,18 @@ public struct RunComparison: Codable, Sendable, Equatable {
         }
     }
 
+    /// A pattern by what it is, not where: a fix moves lines, so the same weakness in the fixed
+    /// source sits at another line. Titles name the callee and function.
     public struct PatternRef: Codable, Sendable, Equatable, Hashable {
         public var kind: String
         public var title: String
         public var location: String
+
+        public static func == (a: PatternRef, b: PatternRef) -> Bool { a.kind == b.kind && a.title == b.title }
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(kind)
+            hasher.combine(title)
+        }
     }
 
     public var schema: Int = 1
