@@ -12,6 +12,11 @@ struct Draft {
     var applicability: Applicability
     var rationale: String
     var effect: String
+    /// True when the fix turns failed requests into successes here (see `Recipe.rescues`; a 503
+    /// handler rescues the requests that an unhandled exception's dropped connection would fail).
+    var rescues: Bool
+    /// Two for a fix that rescues requests, one for a fix that changes how they fail.
+    var weight: Double { rescues ? 1.0 : 0.5 }
     /// Edits per file path (relative to the app root); empty when the fix needs a person.
     var edits: [String: [SourceEdit]]
 

@@ -9,14 +9,15 @@ enum DraftBuilder {
         var out: [Draft] = []
         func draft(
             _ recipe: Recipe, _ title: String, at location: SourceLocation, _ applicability: Applicability,
-            _ rationale: String, _ effect: String, edits: [SourceEdit]?, file: String? = nil
+            _ rationale: String, _ effect: String, edits: [SourceEdit]?, file: String? = nil, rescues: Bool? = nil
         ) {
             let path = file ?? location.file
             out.append(
                 Draft(
                     recipe: recipe, title: title, patterns: [pattern.id], file: path, line: location.line,
                     impact: pattern.impact, evidence: pattern.evidenceKind, applicability: applicability,
-                    rationale: rationale, effect: effect, edits: edits.map { [path: $0] } ?? [:]))
+                    rationale: rationale, effect: effect, rescues: rescues ?? recipe.rescues,
+                    edits: edits.map { [path: $0] } ?? [:]))
         }
         let share = percent(pattern.evidence["traffic_share"]?.doubleValue)
         switch pattern.kind {
@@ -83,6 +84,17 @@ enum DraftBuilder {
                 }
                 let failure = RecipeWriter.failureClass(library)!.name
                 let location = SourceLocation(file: app.file, line: app.line, function: "")
+                // Starlette answers an unhandled exception with a 500 and then closes the keep-alive
+                // connection without saying so; the next request sent on it fails with a reset. A
+                // handler answers without an exception, so that request is rescued.
+                let resets = pattern.endpoints.compactMap { context.patterns.endpoints[$0]?.chaos?.errorKinds["reset"] }.reduce(0, +)
+                let dropsConnections = resets > 0 && (app.framework == .fastapi || app.framework == .starlette)
+                let dropped =
+                    dropsConnections
+                    ? " Under chaos, \(resets) request(s) on these endpoints failed with a connection reset: after an unhandled "
+                        + "exception Starlette answers 500 and closes the keep-alive connection without `Connection: close`, "
+                        + "so the next request sent on it fails. A handled error keeps the connection open."
+                    : ""
                 draft(
                     .mapDependencyError, "Answer `\(failure)` with 503 and Retry-After instead of 500", at: location,
                     .safe,
@@ -90,10 +102,13 @@ enum DraftBuilder {
                         + (share.map { " (\($0) of the traffic)" } ?? "")
                         + " and the framework answers 500, which says the server is broken. An error handler on the "
                         + "app answers `\(failure)` with 503 and `Retry-After: 5`, which says to come back; the "
-                        + "success path is unchanged.",
+                        + "success path is unchanged." + dropped,
                     "Errors caused by \(library) become 503 with Retry-After, so clients and load balancers back off "
-                        + "instead of treating the app as broken. The error rate itself does not change.",
-                    edits: context.file(app.file).flatMap { RecipeWriter.mapError(library: library, app: app, in: $0) })
+                        + "instead of treating the app as broken."
+                        + (dropsConnections
+                            ? " The requests that failed with a reset after such an error succeed." : " The error rate itself does not change."),
+                    edits: context.file(app.file).flatMap { RecipeWriter.mapError(library: library, app: app, in: $0) },
+                    rescues: dropsConnections)
             }
         case .noTimeout, .missingTimeout:
             for location in pattern.locations {

@@ -43,10 +43,10 @@ public enum FixProposer {
         // outranks one that changes how they fail; then a stable order.
         drafts.sort { a, b in
             if a.evidence != b.evidence { return a.evidence == .measured }
-            let sa = a.impact * a.recipe.weight
-            let sb = b.impact * b.recipe.weight
+            let sa = a.impact * a.weight
+            let sb = b.impact * b.weight
             if abs(sa - sb) > 1e-9 { return sa > sb }
-            if a.recipe.rescues != b.recipe.rescues { return a.recipe.rescues }
+            if a.rescues != b.rescues { return a.rescues }
             return (a.file, a.line, a.recipe.rawValue) < (b.file, b.line, b.recipe.rawValue)
         }
         var proposals: [FixProposal] = []
