@@ -184,7 +184,49 @@ enum DraftBuilder {
                 }
             }
         case .threadPoolExhaustion:
-            break
+            // The slow synchronous calls the saturated endpoints make: each gets a bulkhead.
+            let pool: Int
+            if case .int(let size)? = pattern.evidence["pool_size"] { pool = size } else { pool = 40 }
+            let calls = context.scan.dependencies.filter { call in
+                call.awaited != true && [.http, .database, .cache].contains(call.kind)
+                    && !Set(call.routes).isDisjoint(with: pattern.endpoints)
+            }
+            var seen: Set<String> = []
+            for call in calls where seen.insert(call.library).inserted {
+                let location = SourceLocation(file: call.file, line: call.line, function: call.function)
+                let limit = max(1, pool / 2)
+                draft(
+                    .bulkhead, "Bound the \(call.library) calls in flight from thread-pool endpoints", at: location, .unsafe,
+                    "Synchronous endpoints run in a pool of \(pool) threads; while \(call.library) is slow, its calls hold "
+                        + "them until none is left and every `def` endpoint queues. A bulkhead of \(limit) slots keeps half "
+                        + "the pool for other work: a call that cannot get a slot within a second fails at once with "
+                        + "\(call.library)'s own error. Review the limit against the dependency's real capacity.",
+                    "Endpoints that do not use \(call.library) keep their latency while it is slow; excess calls to it "
+                        + "fail fast instead of queueing.",
+                    edits: context.file(call.file).flatMap { RecipeWriter.bulkhead(call, limit: limit, in: $0) })
+            }
+        }
+        // A SQLAlchemy engine whose connections fail: pre-ping them and bound the wait for one.
+        if [.unhandledDependencyError, .noTimeout, .cascade].contains(pattern.kind),
+            (pattern.evidence["library"]?.stringValue ?? pattern.evidence["dependency"]?.stringValue)?.hasPrefix("sqlalchemy") == true
+        {
+            let files = Set(context.scan.dependencies.filter { $0.library.hasPrefix("sqlalchemy") }.map(\.file))
+                .union(context.scan.apps.map(\.file)).sorted()
+            for path in files {
+                guard let file = context.file(path) else { continue }
+                let seconds = RecipeWriter.timeoutSeconds(baselineP99Us: context.baselineP99(pattern.endpoints))
+                guard let (line, edits) = RecipeWriter.sqlalchemyPool(in: file, timeout: seconds) else { continue }
+                draft(
+                    .sqlalchemyPool, "Pre-ping pooled SQLAlchemy connections and bound the wait for one",
+                    at: SourceLocation(file: path, line: line, function: ""), .unsafe,
+                    "SQLAlchemy hands out pooled connections without checking them, so a connection the database "
+                        + "dropped fails the request that gets it; with every connection busy a request waits 30 s for "
+                        + "one. `pool_pre_ping=True` tests each connection before use and replaces a dead one; "
+                        + "`pool_timeout=\(seconds)` bounds the wait. Review the timeout against your pool size.",
+                    "Requests no longer fail on connections the database dropped; a saturated pool fails fast.",
+                    edits: edits)
+                break
+            }
         }
         return out
     }

@@ -31,6 +31,17 @@ enum RecipeWriter {
         }
     }
 
+    /// The error an HTTP client raises when the dependency answered, with an error status: a 502,
+    /// not a 503, since retrying later will not change the answer.
+    static func errorAnswerClass(_ root: String) -> String? {
+        switch root {
+        case "httpx": "httpx.HTTPStatusError"
+        case "requests": "requests.HTTPError"
+        case "aiohttp": "aiohttp.ClientResponseError"
+        default: nil
+        }
+    }
+
     static func importEdits(_ lines: [String], in file: EditableFile) -> [SourceEdit] {
         var edits: [SourceEdit] = []
         for line in lines {
@@ -185,9 +196,18 @@ enum RecipeWriter {
         switch app.framework {
         case .fastapi, .starlette:
             imports.append(app.framework == .fastapi ? "from fastapi.responses import JSONResponse" : "from starlette.responses import JSONResponse")
-            lines = [
-                "async def \(handler)(request, exc):",
-                unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After, not 500.",
+            lines = ["async def \(handler)(request, exc):"]
+            if let answered = errorAnswerClass(root) {
+                lines += [
+                    unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After (502 when it",
+                    unit + "# answered with an error), not 500.",
+                    unit + "if isinstance(exc, \(answered)):",
+                    unit + unit + "return JSONResponse(status_code=502, content={\"detail\": \"a dependency answered with an error\"})",
+                ]
+            } else {
+                lines.append(unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After, not 500.")
+            }
+            lines += [
                 unit + "return JSONResponse(",
                 unit + unit + "status_code=503,",
                 unit + unit + "content={\"detail\": \"a dependency is unavailable; try again shortly\"},",
@@ -198,9 +218,18 @@ enum RecipeWriter {
                 "\(variable).add_exception_handler(\(failure.name), \(handler))",
             ]
         case .flask:
-            lines = [
-                "def \(handler)(error):",
-                unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After, not 500.",
+            lines = ["def \(handler)(error):"]
+            if let answered = errorAnswerClass(root) {
+                lines += [
+                    unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After (502 when it",
+                    unit + "# answered with an error), not 500.",
+                    unit + "if isinstance(error, \(answered)):",
+                    unit + unit + "return {\"error\": \"a dependency answered with an error\"}, 502",
+                ]
+            } else {
+                lines.append(unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After, not 500.")
+            }
+            lines += [
                 unit + "return {\"error\": \"a dependency is unavailable; try again shortly\"}, 503, {\"Retry-After\": \"5\"}",
                 "",
                 "",
@@ -290,6 +319,76 @@ enum RecipeWriter {
             "\(shared) = \(constructor)",
         ]
         return [SourceEdit(range: libraryToken, replacement: Array(shared.utf8)), file.addModuleLevel(definition)]
+    }
+
+    // MARK: bulkhead
+
+    /// The error a full bulkhead raises: the dependency's own, so the app's handling (and a 503
+    /// handler) treats it like the dependency being unavailable.
+    static func unavailableError(_ library: String) -> (expression: String, imports: [String]) {
+        switch library.split(separator: ".").first.map(String.init) ?? library {
+        case "requests": ("requests.ConnectionError", ["import requests"])
+        case "httpx": ("httpx.ConnectError", ["import httpx"])
+        case "sqlite3": ("sqlite3.OperationalError", ["import sqlite3"])
+        case "redis": ("redis.exceptions.ConnectionError", ["import redis.exceptions"])
+        case "sqlalchemy": ("sqlalchemy.exc.TimeoutError", ["import sqlalchemy.exc"])
+        default: ("RuntimeError", [])
+        }
+    }
+
+    /// Bounds the calls in flight to a slow dependency from synchronous handlers: at most `limit`
+    /// at once, and a call that cannot get a slot within a second fails fast instead of holding a
+    /// worker thread.
+    static func bulkhead(_ call: DependencyCall, limit: Int, in file: EditableFile) -> [SourceEdit]? {
+        guard let logical = file.logicalLine(covering: call.line), let function = file.enclosingFunction(ofLine: call.line),
+            !function.isAsync
+        else { return nil }
+        let statement = file.module.logicalLines[logical]
+        guard !statement.isCompoundHeader else { return nil }
+        let lines = statement.firstLine...statement.lastLine
+        guard !file.hasMultilineString(in: lines) else { return nil }
+        let root = (call.library.split(separator: ".").first.map(String.init) ?? call.library).uppercased()
+        let name = "_\(root)_BULKHEAD"
+        let error = unavailableError(call.library)
+        let indent = String(decoding: file.indentation(ofLine: statement.firstLine), as: UTF8.self)
+        let unit = String(decoding: file.indentUnit, as: UTF8.self)
+        let nl = String(decoding: file.newline, as: UTF8.self)
+        var bytes = Array(
+            (indent + "if not \(name).acquire(timeout=1.0):  # chaos-test fix: at most \(limit) \(call.library) calls in flight" + nl
+                + indent + unit + "raise \(error.expression)(\"too many concurrent \(call.library) calls; try again\")" + nl
+                + indent + "try:" + nl).utf8)
+        bytes += file.reindented(lines, by: Array(unit.utf8))
+        bytes += Array((indent + "finally:" + nl + indent + unit + "\(name).release()" + nl).utf8)
+        let range = file.lineRange(statement.firstLine).lowerBound..<file.lineRange(statement.lastLine).upperBound
+        let definition = [
+            "# chaos-test fix: slots for \(call.library) calls, so a slow \(call.library) cannot take every worker thread.",
+            "\(name) = threading.BoundedSemaphore(\(limit))",
+        ]
+        return [SourceEdit(range: range, replacement: bytes), file.addModuleLevel(definition)]
+            + importEdits(["import threading"] + error.imports, in: file)
+    }
+
+    // MARK: SQLAlchemy pool
+
+    /// `create_engine(...)` gains `pool_pre_ping=True` (a connection the database dropped is
+    /// replaced before use instead of failing the request) and a `pool_timeout`.
+    static func sqlalchemyPool(in file: EditableFile, timeout: Int) -> (line: Int, edits: [SourceEdit])? {
+        guard
+            let call = file.module.calls.first(where: {
+                ($0.callee == "create_engine" || $0.callee.hasSuffix(".create_engine")) && $0.keyword("pool_pre_ping") == nil
+                    && !$0.arguments.contains { $0.stars == 2 }
+            })
+        else { return nil }
+        var edits = [file.addKeyword("pool_pre_ping", value: "True", to: call)]
+        if call.keyword("pool_timeout") == nil,
+            !(call.arguments.first.map { file.module.text($0.value).contains("sqlite") } ?? false)
+        {
+            // Both keywords go in one edit at the same place.
+            let first = edits.removeFirst()
+            let second = file.addKeyword("pool_timeout", value: "\(timeout)", to: call)
+            edits = [SourceEdit(range: first.range, replacement: first.replacement + second.replacement)]
+        }
+        return (call.line, edits)
     }
 
     // MARK: response status

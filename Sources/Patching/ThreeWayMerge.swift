@@ -49,6 +49,12 @@ public enum ThreeWayMerge {
                 combined.append(y)
                 i += 1
                 j += 1
+            } else if x.isInsertion && y.isInsertion && x.start == y.start {
+                // Two blocks added at one place (two handlers appended to a file, a hook and a fix
+                // line before one statement): both land, ours first.
+                combined.append(Change(start: x.start, end: x.end, lines: x.lines + y.lines))
+                i += 1
+                j += 1
             } else if precedes(x, y) {
                 combined.append(x)
                 i += 1

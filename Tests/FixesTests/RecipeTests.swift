@@ -162,4 +162,60 @@ struct RecipeTests {
         #expect(timeout.patch == nil)
         #expect(proposed.output.notes.contains { $0.contains("app.py changed since the run") })
     }
+
+    @Test func aBulkheadBoundsASlowSyncDependency() throws {
+        let app = """
+            import requests
+            from flask import Flask
+
+            app = Flask(__name__)
+
+
+            @app.get("/stock")
+            def stock():
+                resp = requests.get("http://127.0.0.1:9/stock", timeout=2)
+                return resp.text
+
+            """
+        let exhaustion = Pattern(
+            id: "thread-pool-exhaustion-1", kind: .threadPoolExhaustion, title: "t", severity: .high, impact: 0.3,
+            endpoints: ["GET /stock"], points: [], locations: [SourceLocation(file: "app.py", line: 8, function: "stock")],
+            evidenceKind: .measured, evidence: ["pool_size": .int(40)])
+        let proposed = try propose(["app.py": app], patterns: [exhaustion])
+        let bulkhead = try #require(proposed.output.proposals.proposals.first { $0.recipe == "bulkhead" })
+        let after = try proposed.applied(bulkhead, "app.py")
+        #expect(after.contains("_REQUESTS_BULKHEAD = threading.BoundedSemaphore(20)\n"))
+        #expect(after.contains("""
+                if not _REQUESTS_BULKHEAD.acquire(timeout=1.0):  # chaos-test fix: at most 20 requests calls in flight
+                    raise requests.ConnectionError("too many concurrent requests calls; try again")
+                try:
+                    resp = requests.get("http://127.0.0.1:9/stock", timeout=2)
+                finally:
+                    _REQUESTS_BULKHEAD.release()
+            """))
+    }
+
+    @Test func sqlalchemyEnginesArePrePinged() throws {
+        let db = """
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(
+                "postgresql://app@127.0.0.1/app",
+                pool_size=5,
+            )
+
+
+            def count():
+                with engine.connect() as connection:
+                    return connection.execute(text("select 1")).scalar()
+
+            """
+        let proposed = try propose(
+            ["db.py": db],
+            patterns: [pattern(.unhandledDependencyError, "db.py", 11, evidence: ["library": .string("sqlalchemy")])])
+        let pool = try #require(proposed.output.proposals.proposals.first { $0.recipe == "sqlalchemy-pool" })
+        #expect(pool.line == 3)
+        let after = try proposed.applied(pool, "db.py")
+        #expect(after.contains("    pool_size=5,\n    pool_pre_ping=True,\n    pool_timeout=5,\n)"))
+    }
 }

@@ -15,8 +15,9 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: python.path), "run .ci/setup-python first")
         var options = RunOptions(appRoot: copy.root)
         options.python = python.path
-        options.duration = 8
-        options.deadline = 30
+        // Long enough (about 400 requests a run) that the fix's effect stands out of the noise.
+        options.duration = 20
+        options.deadline = 40
         options.minRequests = 1
         options.seed = 7
         return options

@@ -40,7 +40,7 @@ import Testing
         let commands = try Self.commands()
         var script = "export PATH=\"\(repositoryRoot.path)/.build/debug:$PATH\"\nAPP=\"\(copy.root.path)\"\n"
         for (index, command) in commands.enumerated() {
-            script += "\(command)\necho \"@@ \(index) $?\"\n"
+            script += "\(command)\necho \"#skill-status \(index) $?\"\n"
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -52,7 +52,7 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         var statuses: [Int: Int32] = [:]
-        for line in output.split(separator: "\n") where line.hasPrefix("@@ ") {
+        for line in output.split(separator: "\n") where line.hasPrefix("#skill-status ") {
             let parts = line.split(separator: " ")
             statuses[Int(parts[1])!] = Int32(parts[2])!
         }
