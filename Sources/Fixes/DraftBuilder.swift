@@ -206,6 +206,21 @@ enum DraftBuilder {
                     edits: context.file(call.file).flatMap { RecipeWriter.bulkhead(call, limit: limit, in: $0) })
             }
         }
+        // A dependency whose failures break several endpoints at once: stop calling it for a while.
+        if pattern.kind == .cascade, case .int(let failing)? = pattern.evidence["endpoints_failing"], failing >= 2,
+            let library = pattern.evidence["dependency"]?.stringValue, let location = pattern.locations.first
+        {
+            let isAsync = context.dependency(file: location.file, line: location.line)?.isAsync ?? false
+            let package = isAsync ? "aiobreaker" : "pybreaker"
+            draft(
+                .circuitBreaker, "Put a circuit breaker around \(library) calls", at: location, .unsafe,
+                "When \(library) fails, \(failing) endpoints fail with it, and every request still waits for its own "
+                    + "failed call. A circuit breaker opens after a run of failures and fails calls at once for a cool-down, "
+                    + "then lets one through to test recovery. It needs a library (`\(package)`) and values tuned to the "
+                    + "dependency (failures before opening, cool-down), so chaos-test writes no diff for it.",
+                "While \(library) is down, its calls fail in microseconds instead of waiting, and it gets time to recover.",
+                edits: nil)
+        }
         // A SQLAlchemy engine whose connections fail: pre-ping them and bound the wait for one.
         if [.unhandledDependencyError, .noTimeout, .cascade].contains(pattern.kind),
             (pattern.evidence["library"]?.stringValue ?? pattern.evidence["dependency"]?.stringValue)?.hasPrefix("sqlalchemy") == true

@@ -12,13 +12,14 @@ enum Recipe: String, CaseIterable, Sendable {
     case bulkhead
     case sqlalchemyPool = "sqlalchemy-pool"
     case checkResponseStatus = "check-response-status"
+    case circuitBreaker = "circuit-breaker"
 
     /// True when the fix turns failed requests into successful ones; such fixes rank above those
     /// that only change how a failure looks (a 500 becoming a 503) at equal evidence.
     var rescues: Bool {
         switch self {
         case .retryIdempotent, .offloadBlockingCall, .sqlalchemyPool: true
-        case .addTimeout, .mapDependencyError, .reuseHTTPClient, .idempotencyKey, .bulkhead, .checkResponseStatus: false
+        case .addTimeout, .mapDependencyError, .reuseHTTPClient, .idempotencyKey, .bulkhead, .checkResponseStatus, .circuitBreaker: false
         }
     }
 
