@@ -98,7 +98,8 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource"]),
+        .testTarget(
+            name: "PipelineTests", dependencies: ["Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "TestSupport"]),
         // Helpers the test targets share: temporary folders, running programs.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PatchingTests", dependencies: ["Patching", "TestSupport"]),

@@ -42,6 +42,19 @@ enum RecipeWriter {
         }
     }
 
+    /// The handler's first lines: why it exists, and a 502 for an error the dependency answered.
+    static func handlerPreamble(root: String, unit: String, error: String, answer502: String) -> [String] {
+        guard let answered = errorAnswerClass(root) else {
+            return [unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After, not 500."]
+        }
+        return [
+            unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After (502 when it",
+            unit + "# answered with an error), not 500.",
+            unit + "if isinstance(\(error), \(answered)):",
+            unit + unit + answer502,
+        ]
+    }
+
     static func importEdits(_ lines: [String], in file: EditableFile) -> [SourceEdit] {
         var edits: [SourceEdit] = []
         for line in lines {
@@ -197,16 +210,9 @@ enum RecipeWriter {
         case .fastapi, .starlette:
             imports.append(app.framework == .fastapi ? "from fastapi.responses import JSONResponse" : "from starlette.responses import JSONResponse")
             lines = ["async def \(handler)(request, exc):"]
-            if let answered = errorAnswerClass(root) {
-                lines += [
-                    unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After (502 when it",
-                    unit + "# answered with an error), not 500.",
-                    unit + "if isinstance(exc, \(answered)):",
-                    unit + unit + "return JSONResponse(status_code=502, content={\"detail\": \"a dependency answered with an error\"})",
-                ]
-            } else {
-                lines.append(unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After, not 500.")
-            }
+            lines += handlerPreamble(
+                root: root, unit: unit, error: "exc",
+                answer502: "return JSONResponse(status_code=502, content={\"detail\": \"a dependency answered with an error\"})")
             lines += [
                 unit + "return JSONResponse(",
                 unit + unit + "status_code=503,",
@@ -219,16 +225,8 @@ enum RecipeWriter {
             ]
         case .flask:
             lines = ["def \(handler)(error):"]
-            if let answered = errorAnswerClass(root) {
-                lines += [
-                    unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After (502 when it",
-                    unit + "# answered with an error), not 500.",
-                    unit + "if isinstance(error, \(answered)):",
-                    unit + unit + "return {\"error\": \"a dependency answered with an error\"}, 502",
-                ]
-            } else {
-                lines.append(unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After, not 500.")
-            }
+            lines += handlerPreamble(
+                root: root, unit: unit, error: "error", answer502: "return {\"error\": \"a dependency answered with an error\"}, 502")
             lines += [
                 unit + "return {\"error\": \"a dependency is unavailable; try again shortly\"}, 503, {\"Retry-After\": \"5\"}",
                 "",

@@ -13,12 +13,18 @@ import TestSupport
         FileManager.default.fileExists(atPath: SampleFixtures.repository + "/Tests/FixesTests/Fixtures/" + $0 + "/run.json")
     }
 
-    @Test(arguments: available)
-    func proposeWritesTheGoldenPatches(_ name: String) throws {
+    /// The sample's fixture run folder, copied, with proposals written into it.
+    func proposed(_ name: String) throws -> (folder: TemporaryDirectory, output: FixProposer.Output) {
         let folder = try SampleFixtures.runFolder(name)
         let output = try FixProposer.write(
             runFolder: URL(fileURLWithPath: folder.path), sourceRoot: SampleFixtures.sample(name),
             python: SampleFixtures.python(name))
+        return (folder, output)
+    }
+
+    @Test(arguments: available)
+    func proposeWritesTheGoldenPatches(_ name: String) throws {
+        let (folder, output) = try proposed(name)
         #expect(output.notes.allSatisfy { !$0.contains("changed since the run") }, "\(output.notes)")
         var produced: [String: [UInt8]] = ["fix-proposals.json": folder.read("fix-proposals.json")!]
         for (path, bytes) in output.patches { produced[String(path.dropFirst("fixes/".count))] = bytes }
@@ -43,10 +49,7 @@ import TestSupport
     /// never carries a chaos hook.
     @Test(arguments: available)
     func everyPatchAppliesCompilesAndHasNoHook(_ name: String) throws {
-        let folder = try SampleFixtures.runFolder(name)
-        let output = try FixProposer.write(
-            runFolder: URL(fileURLWithPath: folder.path), sourceRoot: SampleFixtures.sample(name),
-            python: SampleFixtures.python(name))
+        let (folder, output) = try proposed(name)
         #expect(!output.patches.isEmpty)
         for (path, bytes) in output.patches.sorted(by: { $0.key < $1.key }) {
             let text = String(decoding: bytes, as: UTF8.self)
@@ -73,10 +76,7 @@ import TestSupport
     /// A retry only ever wraps an idempotent call; a write gets an idempotency key instead.
     @Test(arguments: available)
     func noRetryForANonIdempotentCall(_ name: String) throws {
-        let folder = try SampleFixtures.runFolder(name)
-        let output = try FixProposer.write(
-            runFolder: URL(fileURLWithPath: folder.path), sourceRoot: SampleFixtures.sample(name),
-            python: SampleFixtures.python(name))
+        let (folder, output) = try proposed(name)
         let scan = try ArtifactJSON.decode(ScanResult.self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/scan.json")))
         let retries = output.proposals.proposals.filter { $0.recipe == "retry-idempotent" }
         #expect(!retries.isEmpty)
@@ -94,10 +94,7 @@ import TestSupport
     /// or answers a pattern found there.
     @Test(arguments: available)
     func everyPlantedWeaknessGetsAProposal(_ name: String) throws {
-        let folder = try SampleFixtures.runFolder(name)
-        let output = try FixProposer.write(
-            runFolder: URL(fileURLWithPath: folder.path), sourceRoot: SampleFixtures.sample(name),
-            python: SampleFixtures.python(name))
+        let (folder, output) = try proposed(name)
         let patterns = try ArtifactJSON.decode(
             FailurePatterns.self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/failure-patterns.json")))
         for weakness in try SampleFixtures.weaknesses(name) {

@@ -4,22 +4,16 @@ import Fixes
 import Foundation
 import Pipeline
 import Testing
+import TestSupport
 
 /// `run --compare-ref HEAD~1` in a git repository whose last commit applied a fix: the same
 /// seeded experiment on both, a comparison written, and the checkout left as it was.
 @Suite(.serialized) struct CompareRefTests {
     func git(_ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = ["-C", directory.path, "-c", "user.name=chaos-test", "-c", "user.email=chaos-test@localhost"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        try #require(process.terminationStatus == 0, "git \(arguments.joined(separator: " ")): \(text)")
+        let (status, text) = try TestSupport.run(
+            "/usr/bin/git",
+            ["-C", directory.path, "-c", "user.name=chaos-test", "-c", "user.email=chaos-test@localhost"] + arguments)
+        try #require(status == 0, "git \(arguments.joined(separator: " ")): \(text)")
         return text
     }
 
@@ -37,11 +31,7 @@ import Testing
         _ = try git(["commit", "-q", "-am", "retry the provider's GETs"], in: copy.root)
         let before = try copy.snapshot()
 
-        let python = repositoryRoot.appendingPathComponent("Samples/\(sample)/.venv/bin/python")
-        var options = RunOptions(appRoot: copy.root)
-        options.python = python.path
-        options.duration = 6
-        options.deadline = 30
+        var options = try runOptions(for: copy, sample: sample)
         options.minRequests = 1
         options.seed = 3
         let outcome = try await RefComparison.run(options: options, ref: "HEAD~1") { _ in }

@@ -11,13 +11,8 @@ import Testing
     static let sample = "orbital-travel-planner"
 
     func options(_ copy: SampleCopy) throws -> RunOptions {
-        let python = repositoryRoot.appendingPathComponent("Samples/\(Self.sample)/.venv/bin/python")
-        try #require(FileManager.default.isExecutableFile(atPath: python.path), "run .ci/setup-python first")
-        var options = RunOptions(appRoot: copy.root)
-        options.python = python.path
         // Long enough (about 400 requests a run) that the fix's effect stands out of the noise.
-        options.duration = 20
-        options.deadline = 40
+        var options = try runOptions(for: copy, sample: Self.sample, duration: 20, deadline: 40)
         options.minRequests = 1
         options.seed = 7
         return options
