@@ -20,31 +20,62 @@ extension RunPipeline {
             note(partial: "verify fixes: this run has no proposals or no chaos figures to compare with")
             return
         }
-        let chosen = proposals.proposals.filter { $0.patch != nil }.prefix(count)
-        for proposal in chosen {
-            if stop.isStopped {
-                note(partial: "verify fixes: stopped before \(proposal.id)")
-                break
-            }
-            let folder = runFolder.appendingPathComponent("verify/\(proposal.id)")
-            do {
-                let after = try await phase("verify \(proposal.id)") {
-                    try await self.verify(proposal, folder: folder, runFolder: runFolder, root: root, settings: settings)
+        let chosen = Array(proposals.proposals.filter { $0.patch != nil }.prefix(count))
+        // Each verification runs the app, its services and the load: on a small machine one at a
+        // time, so they do not skew each other's latencies; with room, a few side by side.
+        let slots = Self.verificationSlots
+        if slots > 1 { say("  verifying \(chosen.count) fixes, \(slots) at a time") }
+        let results = await withTaskGroup(of: (String, Result<EndpointFigures, any Error>).self) { group in
+            var collected: [(String, Result<EndpointFigures, any Error>)] = []
+            var next = 0
+            func launch() {
+                let proposal = chosen[next]
+                next += 1
+                let folder = runFolder.appendingPathComponent("verify/\(proposal.id)")
+                group.addTask {
+                    do {
+                        let after = try await self.phase("verify \(proposal.id)") {
+                            try await self.verify(proposal, folder: folder, runFolder: runFolder, root: root, settings: settings)
+                        }
+                        return (proposal.id, .success(after))
+                    } catch {
+                        return (proposal.id, .failure(error))
+                    }
                 }
-                guard let index = proposals.proposals.firstIndex(where: { $0.id == proposal.id }) else { continue }
+            }
+            while next < chosen.count && next < slots { launch() }
+            for await result in group {
+                collected.append(result)
+                if next < chosen.count {
+                    if stop.isStopped {
+                        note(partial: "verify fixes: stopped before \(chosen[next].id)")
+                        next = chosen.count
+                    } else {
+                        launch()
+                    }
+                }
+            }
+            return collected
+        }
+        for (id, result) in results {
+            switch result {
+            case .success(let after):
+                guard let index = proposals.proposals.firstIndex(where: { $0.id == id }) else { continue }
                 proposals.proposals[index].verified = Verification(
                     errorRateBefore: figures.errorRate, errorRateAfter: after.errorRate, p99BeforeUs: figures.p99Us,
                     p99AfterUs: after.p99Us)
                 say(
-                    String(
-                        format: "  %@: error rate %.1f%% → %.1f%%, p99 %.0f ms → %.0f ms", proposal.id, figures.errorRate * 100,
-                        after.errorRate * 100, Double(figures.p99Us) / 1000, Double(after.p99Us) / 1000))
-                try? write(proposals, to: proposalsURL)
-            } catch {
-                note(partial: "verify \(proposal.id): \(error)")
+                    "  \(id): error rate " + String(format: "%.1f%% → %.1f%%", figures.errorRate * 100, after.errorRate * 100)
+                        + String(format: ", p99 %.0f ms → %.0f ms", Double(figures.p99Us) / 1000, Double(after.p99Us) / 1000))
+            case .failure(let error):
+                note(partial: "verify \(id): \(error)")
             }
         }
+        try? write(proposals, to: proposalsURL)
     }
+
+    /// Verifications that may run at once: one per four cores, at least one.
+    static var verificationSlots: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 4) }
 
     /// Copies the app, applies the fix to the copy, runs the same experiment there, and returns
     /// the chaos figures over all endpoints.
