@@ -26,6 +26,8 @@ public struct RunOptions: Sendable {
     public var keepChaos = false
     public var maxErrorRate: Double?
     public var maxP99: Double?
+    /// Inject chaos into every service folder too (issue 8.5b; see RunPipeline+Services.swift).
+    public var injectServices = false
 
     public init(appRoot: URL) {
         self.appRoot = appRoot

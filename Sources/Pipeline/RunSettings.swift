@@ -73,6 +73,9 @@ struct RunSettings: Sendable {
             services.removeAll { $0.name == service.name }
             services.append(service)
         }
+        if options.injectServices {
+            for index in services.indices where services[index].inject == nil { services[index].inject = true }
+        }
         let maxErrorRate = options.maxErrorRate ?? experiment.slo?.maxErrorRate
         let maxP99 = options.maxP99 ?? experiment.slo?.maxP99
         var recorded: [String: JSONValue] = [
@@ -81,6 +84,11 @@ struct RunSettings: Sendable {
             "deadline": .double(options.deadline), "seed": .int(Int(options.seed)),
             "services": .array(services.map { .string($0.name) }),
         ]
+        // Service name → its folder: analysis names a service's source files from the app folder.
+        let injected = services.filter { $0.inject == true }
+        if !injected.isEmpty {
+            recorded["inject_services"] = .object(Dictionary(injected.map { ($0.name, JSONValue.string($0.cwd ?? ".")) }, uniquingKeysWith: { first, _ in first }))
+        }
         if let rps { recorded["rps"] = .double(rps) }
         if let faults { recorded["faults"] = .array(faults.map { .string($0.rawValue) }) }
         if let plan { recorded["plan"] = .string(plan) }
