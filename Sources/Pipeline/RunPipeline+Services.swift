@@ -53,6 +53,20 @@ extension RunPipeline {
         do { root = try AppRoot(url.path) } catch { throw .badInput("service \(service.name): \(error)") }
         let stateFolder = root.path + "/.chaos-test"
         let createdStateFolder = !FileManager.default.fileExists(atPath: stateFolder)
+        do {
+            return try injectService(service, folder: folder, root: root, createdStateFolder: createdStateFolder, runFolder: runFolder, settings: settings)
+        } catch {
+            // Nothing was injected: leave no state folder behind in the service's tree either.
+            if createdStateFolder, (try? ChaosState.loadConfig(root)) == nil {
+                try? FileManager.default.removeItem(atPath: stateFolder)
+            }
+            throw error
+        }
+    }
+
+    private func injectService(
+        _ service: ServiceSpec, folder: String, root: AppRoot, createdStateFolder: Bool, runFolder: URL, settings: RunSettings
+    ) throws(RunError) -> ServiceChaos.Injected {
         let scan: ScanResult
         do { scan = try Scanner.scan(ScanOptions(root: URL(fileURLWithPath: root.path))) } catch {
             throw .badInput("service \(service.name): \(error)")
