@@ -32,6 +32,19 @@ public struct Experiment: Decodable, Sendable, Equatable {
         public var rate: Double?
         public var delay: String?
         public var kinds: [String]?
+        /// The `memory` and `cpu` faults' sizes (MB, and seconds like `delay`).
+        public var memoryMb: Int?
+        public var memoryCapMb: Int?
+        public var memoryHold: Double?
+        public var cpuBurn: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case rate, delay, kinds
+            case memoryMb = "memory_mb"
+            case memoryCapMb = "memory_cap_mb"
+            case memoryHold = "memory_hold"
+            case cpuBurn = "cpu_burn"
+        }
     }
 
     public struct SLOSection: Decodable, Sendable, Equatable {

@@ -15,6 +15,7 @@ struct RunSettings: Sendable {
     var environment: [String: String]
     var faultRate: Double
     var faults: [FaultKind]?
+    var resources = ChaosSettings.Resources()
     var delayUs: ClosedRange<Int>
     var routes: String?
     var seed: UInt64
@@ -50,6 +51,17 @@ struct RunSettings: Sendable {
         var faults: [FaultKind]?
         if let text = options.faults ?? experiment.faults?.kinds?.joined(separator: ",") {
             do { faults = try InjectOptions.parseFaults(text) } catch { throw .badInput(error.description) }
+        }
+        var resources = ChaosSettings.Resources()
+        if let section = experiment.faults {
+            if let value = section.memoryMb { resources.memoryMb = value }
+            if let value = section.memoryCapMb { resources.memoryCapMb = value }
+            if let value = section.memoryHold { resources.holdUs = Int(value * 1e6) }
+            if let value = section.cpuBurn { resources.cpuUs = Int(value * 1e6) }
+            guard resources.memoryMb >= 0, resources.memoryCapMb >= 0, resources.holdUs >= 0, (0...5_000_000).contains(resources.cpuUs) else {
+                throw .badInput(
+                    "\(Experiment.fileName) faults: memory_mb, memory_cap_mb and memory_hold take non-negative numbers, cpu_burn 0 to 5 seconds")
+            }
         }
         let load = experiment.load
         let rps = options.rps ?? (options.concurrency == nil ? load?.rps : nil)
@@ -95,17 +107,21 @@ struct RunSettings: Sendable {
         if let maxErrorRate { recorded["max_error_rate"] = .double(maxErrorRate) }
         if let maxP99 { recorded["max_p99"] = .double(maxP99) }
         if let routes = options.routes { recorded["routes"] = .string(routes) }
-        return RunSettings(
+        var settings = RunSettings(
             root: root, appID: options.app ?? experiment.app, serve: options.serve ?? experiment.serve, python: python,
             healthPaths: healthPaths, services: services, startupTimeout: options.startupTimeout, planFile: plan,
             environment: experiment.env ?? [:], faultRate: rate, faults: faults, delayUs: delay, routes: options.routes,
             seed: options.seed, rps: rps, concurrency: concurrency, duration: duration, timeout: options.timeout,
             deadline: options.deadline, minRequests: options.minRequests ?? load?.minRequests ?? 100,
             keepChaos: options.keepChaos, maxErrorRate: maxErrorRate, maxP99: maxP99, recordedOptions: recorded)
+        settings.resources = resources
+        return settings
     }
 
     func injectOptions(app: String) -> InjectOptions {
-        InjectOptions(faults: faults, rate: faultRate, delayUs: delayUs, routes: routes, app: app, seed: seed)
+        var options = InjectOptions(faults: faults, rate: faultRate, delayUs: delayUs, routes: routes, app: app, seed: seed)
+        options.resources = resources
+        return options
     }
 
     /// The app to run: the one named, else the only app outside the service folders.
