@@ -22,6 +22,11 @@ extension RunPipeline {
         // An injected service's runtime writes its faults into the run's events, tagged with its name.
         serviceEnvironment["CHAOS_TEST_EVENTS"] = runFolder.appendingPathComponent("events.jsonl").path
         serviceEnvironment["CHAOS_TEST_SERVICE"] = service.name
+        if service.inject == true {
+            // Its own settings, whichever runtime file Python imports: `flask --app main` in a
+            // package folder puts the app folder first on sys.path, and the app's runtime with it.
+            serviceEnvironment["CHAOS_TEST_SETTINGS"] = URL(fileURLWithPath: cwd).standardizedFileURL.path + "/.chaos-test/settings.json"
+        }
         let spec = ProcessSpec(
             name: "service \(service.name)", command: command, workingDirectory: cwd,
             environment: serviceEnvironment,

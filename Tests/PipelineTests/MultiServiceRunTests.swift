@@ -3,12 +3,13 @@ import Foundation
 import Pipeline
 import Testing
 
-/// `run --inject-services` on a copy of the orbital sample (issue 8.5b): chaos goes into the
-/// app and into its `provider/` service, the request id crosses the hop, a provider fault is
-/// traced to an app endpoint's 500, and both trees end byte-identical.
+/// `run --inject-services` on a copy of each sample (issue 8.5b): chaos goes into the app and
+/// into its service (orbital's `provider/`, called with httpx; flask-inventory's `supplier/`,
+/// called with requests), the request id crosses the hop, a service fault is traced to an app
+/// endpoint's 500, and both trees end byte-identical.
 @Suite(.serialized) struct MultiServiceRunTests {
-    @Test func providerFaultsAreTracedToAppEndpointErrorsAndBothTreesAreRestored() async throws {
-        let sample = "orbital-travel-planner"
+    @Test(arguments: [("orbital-travel-planner", "provider"), ("flask-inventory", "supplier")])
+    func serviceFaultsAreTracedToAppEndpointErrorsAndBothTreesAreRestored(sample: String, service: String) async throws {
         let copy = try SampleCopy(sample: sample)
         let before = try Self.tree(copy.root)
         let python = repositoryRoot.appendingPathComponent("Samples/\(sample)/.venv/bin/python")
@@ -22,22 +23,23 @@ import Testing
         let outcome = try await RunPipeline(options: options) { _ in }.run()
         let folder = outcome.runFolder
 
-        // The provider was injected, with its own chaos-config.json in the run folder.
-        let providerConfig = try ArtifactJSON.decode(
-            ChaosConfig.self, from: Data(contentsOf: folder.appendingPathComponent("services/provider/chaos-config.json")))
-        #expect(providerConfig.points.contains { $0.kind == .handler && $0.file == "main.py" })
-        #expect(outcome.record.phases.contains { $0.name == "inject provider" && $0.status == "ok" })
-        #expect(outcome.record.phases.contains { $0.name == "revert provider" && $0.status == "ok" })
+        // The service was injected, with its own chaos-config.json in the run folder.
+        let serviceConfig = try ArtifactJSON.decode(
+            ChaosConfig.self, from: Data(contentsOf: folder.appendingPathComponent("services/\(service)/chaos-config.json")))
+        #expect(serviceConfig.points.contains { $0.kind == .handler && $0.file == "main.py" })
+        #expect(outcome.record.phases.contains { $0.name == "inject \(service)" && $0.status == "ok" })
+        #expect(outcome.record.phases.contains { $0.name == "revert \(service)" && $0.status == "ok" })
 
         // run.json holds the original hash of every file the run touched, in both trees.
-        let originalMain = try Data(contentsOf: copy.root.appendingPathComponent("provider/main.py"))
-        #expect(outcome.record.originalSha256["provider/main.py"] == Self.sha256(originalMain))
-        #expect(outcome.record.originalSha256["app/provider_client.py"] != nil)
+        let originalMain = try Data(contentsOf: copy.root.appendingPathComponent("\(service)/main.py"))
+        #expect(outcome.record.originalSha256["\(service)/main.py"] == Self.sha256(originalMain))
+        #expect(outcome.record.originalSha256.keys.contains { !$0.hasPrefix(service + "/") && $0 != "chaos_test_runtime.py" })
 
-        // The provider's faults carry the app's request ids: the header crossed the hop.
+        // The service's faults carry the app's request ids: the header crossed the hop.
         let (events, _) = try ChaosEvent.read(folder.appendingPathComponent("events.jsonl"))
-        let providerFaults = events.filter { $0.service == "provider" && $0.point != nil }
-        try #require(!providerFaults.isEmpty, "no fault fired in the provider")
+        let providerFaults = events.filter { $0.service == service && $0.point != nil }
+        try #require(!providerFaults.isEmpty, "no fault fired in \(service)")
+        #expect(providerFaults.allSatisfy { event in serviceConfig.points.contains { $0.id == event.point } })
         let results = try ArtifactJSON.decode(LoadResults.self, from: Data(contentsOf: folder.appendingPathComponent("load-results.json")))
         let records = Dictionary(results.records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         #expect(providerFaults.allSatisfy { $0.requestId.flatMap { records[$0] } != nil })
@@ -47,8 +49,8 @@ import Testing
             FailurePatterns.self, from: Data(contentsOf: folder.appendingPathComponent("failure-patterns.json")))
         let cascades = try #require(patterns.crossServiceCascades)
         let raising = try #require(cascades.first { $0.errors > 0 && $0.exception != nil })
-        #expect(raising.service == "provider")
-        #expect(raising.location?.file == "provider/main.py")
+        #expect(raising.service == service)
+        #expect(raising.location?.file == "\(service)/main.py")
         for id in raising.requestIds {
             let record = try #require(records[id])
             #expect(record.endpoint == raising.endpoint)
@@ -61,7 +63,7 @@ import Testing
 
         let report = try String(contentsOf: folder.appendingPathComponent("chaos-test-report.md"), encoding: .utf8)
         #expect(report.contains("## Cross-service cascade"))
-        #expect(report.contains("`provider/main.py:\(raising.location?.line ?? 0)`"))
+        #expect(report.contains("`\(service)/main.py:\(raising.location?.line ?? 0)`"))
 
         // Both trees byte-identical: no hook, no runtime, no provider/.chaos-test left behind.
         #expect(try Self.tree(copy.root) == before)
