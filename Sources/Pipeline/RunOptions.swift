@@ -28,6 +28,8 @@ public struct RunOptions: Sendable {
     public var maxP99: Double?
     /// Re-run the same chaos on a scratch copy with each of the top N proposals applied.
     public var verifyFixes = 0
+    /// Inject chaos into every service folder too (see RunPipeline+Services.swift).
+    public var injectServices = false
 
     public init(appRoot: URL) {
         self.appRoot = appRoot

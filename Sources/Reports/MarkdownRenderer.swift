@@ -14,6 +14,7 @@ enum MarkdownRenderer {
         out += chaosConfiguration(report.chaosConfiguration)
         out += loadResults(report.loadResults, charts: report.charts)
         out += failurePatterns(report.failurePatterns)
+        out += CascadeSection.render(report.crossServiceCascade)
         out += fixProposals(report.fixProposals)
         out += phaseTimings(report.phaseTimings)
         out += partial(report.partial)

@@ -18,9 +18,13 @@ public struct Report: Codable, Sendable, Equatable {
     /// What was cut short or skipped, and why; empty when the run was complete.
     public var partial: [String]
     public var charts: [ChartLink]
+    /// Faults in injected services and the app endpoints they broke (issue 8.5b); nil when the
+    /// run injected no service, and then the section is left out.
+    public var crossServiceCascade: [CrossServiceCascade]? = nil
 
     enum CodingKeys: String, CodingKey {
         case schema, app, summary, partial, charts
+        case crossServiceCascade = "cross_service_cascade"
         case toolVersion = "tool_version"
         case chaosConfiguration = "chaos_configuration"
         case loadResults = "load_results"

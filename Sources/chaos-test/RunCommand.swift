@@ -20,12 +20,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How to start the app, with {python} and {port} placeholders.") var serve: String?
     @Option(help: "The Python interpreter for the app and its services (default: the app's .venv, else python3).") var python: String?
     @Option(help: "The app's health path (default /healthz, then /).") var health: String?
-    @Option(name: .customLong("service"), help: "An extra process: 'name=...,cwd=...,command=...,health=...,url_env=...' (repeatable).")
+    @Option(name: .customLong("service"), help: "An extra process: 'name=...,cwd=...,command=...,health=...,url_env=...,inject=true' (repeatable).")
     var services: [String] = []
+    @Flag(help: "Inject chaos into every service folder too, not just the app (per service: inject=true).") var injectServices = false
     @Option(help: "Seconds each process may take to become healthy.") var startupTimeout: Double = 30
     @Option(help: "A load plan file (YAML or JSON).") var plan: String?
     @Option(help: "Probability that a hook fires, per call.") var faultRate: Double?
-    @Option(help: "Fault kinds: latency,exception,status,dependency.") var faults: String?
+    @Option(help: "Fault kinds: latency,exception,status,dependency (default), memory,cpu (opt-in).") var faults: String?
     @Option(help: "Injected delay range in seconds, MIN-MAX.") var delay: String?
     @Option(help: "Only inject into routes whose path matches this glob.") var routes: String?
     @Option(help: "Seed for faults and the load plan.") var seed: UInt64 = 1
@@ -73,6 +74,7 @@ struct RunCommand: AsyncParsableCommand {
         options.minRequests = minRequests
         options.out = out.map { URL(fileURLWithPath: $0) }
         options.keepChaos = keepChaos
+        options.injectServices = injectServices
         options.maxErrorRate = maxErrorRate
         options.maxP99 = maxP99
         options.verifyFixes = verifyFixes
