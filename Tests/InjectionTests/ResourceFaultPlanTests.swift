@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import TestSupport
 import Patching
 import Testing
 
