@@ -60,11 +60,21 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Artifacts"]),
         // Recipes -> ranked fix proposals.
         .target(name: "Fixes", dependencies: ["Artifacts"]),
+        // `load --engine locust`: the plan as a locustfile, Locust's master and workers, records converted.
+        .target(
+            name: "Locust",
+            dependencies: [
+                "Artifacts", "LoadGen", .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            resources: [.copy("Resources/locustfile_template.py")]
+        ),
+        // The live monitor of a run: figures, faults fired and alerts read from the logs as they grow.
+        .target(name: "Monitor", dependencies: ["Artifacts"]),
         // `run`: phases, deadlines, the app's processes.
         .target(
             name: "Pipeline",
             dependencies: [
-                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Reports",
+                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Reports", "Monitor",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -72,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Reports", "Pipeline",
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Reports", "Pipeline", "Locust", "Monitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,6 +107,9 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Artifacts"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "LocustTests", dependencies: ["Locust", "LoadGen", "Artifacts", "Discovery", "Injection", "Patching"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource"]),
         .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
         .testTarget(

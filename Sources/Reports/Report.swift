@@ -18,9 +18,11 @@ public struct Report: Codable, Sendable, Equatable {
     /// What was cut short or skipped, and why; empty when the run was complete.
     public var partial: [String]
     public var charts: [ChartLink]
+    /// Issue 8: the `--ramp` steps and the breaking point (ramp.json), when the run ramped.
+    public var ramp: RampResult?
 
     enum CodingKeys: String, CodingKey {
-        case schema, app, summary, partial, charts
+        case schema, app, summary, partial, charts, ramp
         case toolVersion = "tool_version"
         case chaosConfiguration = "chaos_configuration"
         case loadResults = "load_results"

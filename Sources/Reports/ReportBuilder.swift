@@ -34,7 +34,8 @@ struct ReportBuilder {
             fixProposals: fixProposals(),
             phaseTimings: phaseTimings(),
             partial: partialNotes(),
-            charts: charts
+            charts: charts,
+            ramp: folder.ramp
         )
     }
 
