@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Artifacts"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LocustTests", dependencies: ["Locust", "LoadGen", "Artifacts", "Discovery", "Injection", "Patching"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource", "Monitor"]),
         .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
         .testTarget(
             name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource"]
