@@ -79,13 +79,16 @@ public struct RampResult: Codable, Sendable, Equatable {
                 breached.append("error rate \(Self.decimal(errorRate)) > \(Self.decimal(maxErrorRate))")
             }
             if let maxP99Us, p99Us > maxP99Us {
-                breached.append("p99 \(Self.decimal(Double(p99Us) / 1000)) ms > \(Self.decimal(Double(maxP99Us) / 1000)) ms")
+                breached.append("p99 \(Self.decimal(Double(p99Us) / 1000, places: 1)) ms > \(Self.decimal(Double(maxP99Us) / 1000, places: 1)) ms")
             }
             self.breached = breached
         }
 
-        static func decimal(_ value: Double) -> String {
-            let scaled = (value * 1000).rounded() / 1000
+        /// At most `places` decimals, trailing zeros dropped; written the same in every locale.
+        static func decimal(_ value: Double, places: Int = 3) -> String {
+            var scale = 1.0
+            for _ in 0..<places { scale *= 10 }
+            let scaled = (value * scale).rounded() / scale
             var text = "\(scaled)"
             if text.hasSuffix(".0") { text.removeLast(2) }
             return text

@@ -10,8 +10,9 @@ extension MarkdownRenderer {
         if let maxP99Us = ramp.maxP99Us { limits.append("p99 ≤ \(NumberText.ms(maxP99Us)) ms") }
         out += "The fault rate was stepped up live, \(NumberText.short(Double(ramp.stepUs) / 1_000_000)) s per step"
             + (limits.isEmpty ? ", with no SLO to judge it against" : ", judged against the SLO (\(limits.joined(separator: ", ")))") + ".\n\n"
-        if let breaking = ramp.breakingPoint {
-            out += "**Breaking point: fault rate \(NumberText.short(breaking)).** \(Markdown.inline(ramp.verdict)).\n\n"
+        if let breaking = ramp.breakingPoint, let step = ramp.steps.first(where: { $0.rate == breaking }) {
+            out += "**Breaking point: fault rate \(NumberText.short(breaking)).** At that rate: "
+                + "\(Markdown.inline(step.breached.joined(separator: ", "))).\n\n"
         } else {
             out += "**No breaking point:** \(Markdown.inline(ramp.verdict)).\n\n"
         }

@@ -40,7 +40,7 @@ import Testing
         try fixture.withFolder { folder in
             let report = try String(contentsOf: ReportWriter.write(runFolder: folder, format: .md), encoding: .utf8)
             #expect(report.contains("### Ramp to the breaking point"))
-            #expect(report.contains("**Breaking point: fault rate 0.2.**"))
+            #expect(report.contains("**Breaking point: fault rate 0.2.** At that rate: error rate 0.167 > 0.05, p99 900 ms > 500 ms."))
             #expect(report.contains("| 0.1 | ramp-0.1 | 190 | 9 | 4.7% | 400.0 | 100 | held |"))
             #expect(report.contains("| 0.2 | ramp-0.2 | 180 | 30 | 16.7% | 900.0 | 200 | breached: error rate 0.167 > 0.05, p99 900 ms > 500 ms |"))
             #expect(report.contains("![Ramp](charts/ramp.svg)"))
