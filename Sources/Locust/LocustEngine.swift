@@ -128,7 +128,6 @@ public enum LocustEngine {
         }
         let startUnixNs = WallClock.nowUnixNs()
         let cpuBefore = childrenCPUTimeUs()
-        recorder.beginPhase(options.phaseName, startUnixNs: startUnixNs)
         let pids = PIDList()
         // The master must end on its own within its run time, the workers' wait and a grace period.
         let limit = Date().addingTimeInterval(options.workerWaitSeconds + Double(runTime) + options.timeoutSeconds + 30)
@@ -161,8 +160,6 @@ public enum LocustEngine {
         } catch {
             throw LoadError.environment("locust: \(error)")
         }
-        let endUnixNs = WallClock.nowUnixNs()
-        recorder.endPhase(options.phaseName, endUnixNs: endUnixNs)
         let interrupted = stop.isStopped || masterStatus == nil
         if let masterStatus, masterStatus != 0 {
             throw LoadError.environment(
@@ -170,7 +167,7 @@ public enum LocustEngine {
         }
 
         var notes: [String] = []
-        let converted = try importRecords(from: records, into: recorder)
+        let converted = try importRecords(from: records, into: recorder, phase: options.phaseName)
         if converted.unreadable > 0 { notes.append("\(converted.unreadable) unreadable record lines from the workers were skipped") }
         if converted.count == 0 {
             throw LoadError.environment(
@@ -191,25 +188,45 @@ public enum LocustEngine {
             notes: notes)
     }
 
-    /// Reads every worker's JSONL into the recorder; returns how many records and bad lines.
-    static func importRecords(from folder: URL, into recorder: LoadRecorder) throws(LoadError) -> (count: Int, unreadable: Int) {
+    /// Reads every worker's JSONL into the recorder as one phase; returns how many records and
+    /// bad lines. The phase runs from the first request sent to the last answer, not from the
+    /// processes' start: Locust takes a few seconds to start, and the latency chart would show
+    /// that as a quiet stretch of load. Two passes over the files keep memory flat.
+    static func importRecords(
+        from folder: URL, into recorder: LoadRecorder, phase: String
+    ) throws(LoadError) -> (count: Int, unreadable: Int) {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
         let decoder = JSONDecoder()
-        var count = 0
-        var unreadable = 0
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path) else {
-                throw LoadError.environment("cannot read \(folder.appendingPathComponent(file).path)")
-            }
-            for line in data.split(separator: 0x0A) where !line.isEmpty {
-                if let record = try? decoder.decode(LoadRecord.self, from: line) {
-                    recorder.record(record)
-                    count += 1
-                } else {
-                    unreadable += 1
+        func eachRecord(_ body: (LoadRecord?) -> Void) throws(LoadError) {
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path) else {
+                    throw LoadError.environment("cannot read \(folder.appendingPathComponent(file).path)")
+                }
+                for line in data.split(separator: 0x0A) where !line.isEmpty {
+                    body(try? decoder.decode(LoadRecord.self, from: line))
                 }
             }
         }
+        var first = Int.max
+        var last = Int.min
+        try eachRecord { record in
+            guard let record else { return }
+            first = min(first, record.sentUnixNs)
+            last = max(last, record.sentUnixNs + record.latencyUs * 1000)
+        }
+        let now = WallClock.nowUnixNs()
+        recorder.beginPhase(phase, startUnixNs: first == Int.max ? now : first)
+        var count = 0
+        var unreadable = 0
+        try eachRecord { record in
+            guard let record, record.phase == phase else {
+                unreadable += 1
+                return
+            }
+            recorder.record(record)
+            count += 1
+        }
+        recorder.endPhase(phase, endUnixNs: last == Int.min ? now : last)
         return (count, unreadable)
     }
 

@@ -27,6 +27,9 @@ import Testing
             #expect(results.meta.model == .closed)
             #expect(results.meta.generatorCpuUs > 0)
             #expect(results.phases.map(\.name) == ["baseline"])
+            // The phase spans the requests, not Locust's start-up.
+            #expect(results.phases[0].startUnixNs == results.records.map(\.sentUnixNs).min())
+            #expect(results.phases[0].endUnixNs == results.records.map { $0.sentUnixNs + $0.latencyUs * 1000 }.max())
             #expect(results.records.count > 20)
             #expect(Set(results.records.map(\.id)).count == results.records.count, "record ids are not unique")
             // Both workers sent requests: ids are locust-<worker pid>-<n>.
