@@ -59,7 +59,8 @@ let package = Package(
         // The Markdown/JSON report and its SVG charts, from a run folder's artifacts.
         .target(name: "Reports", dependencies: ["Artifacts"]),
         // Recipes -> ranked fix proposals.
-        .target(name: "Fixes", dependencies: ["Artifacts"]),
+        .target(name: "Comparison", dependencies: ["Artifacts"]),
+        .target(name: "Fixes", dependencies: ["Artifacts", "PythonSource", "Patching", "Injection"]),
         // `load --engine locust`: the plan as a locustfile, Locust's master and workers, records converted.
         .target(
             name: "Locust",
@@ -74,7 +75,8 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Reports", "Monitor",
+                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Comparison", "Reports",
+                "Monitor",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -82,8 +84,8 @@ let package = Package(
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Reports", "Pipeline", "Locust", "Monitor",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Fixes", "Comparison", "Reports",
+                "Pipeline", "Locust", "Monitor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
@@ -110,10 +112,17 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Artifacts"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LocustTests", dependencies: ["Locust", "LoadGen", "Artifacts", "Discovery", "Injection", "Patching"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource", "Monitor"]),
-        .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
         .testTarget(
-            name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource"]
+            name: "PipelineTests", dependencies: ["Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "Monitor"]),
+        // Helpers the test targets share: temporary folders, running programs.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PatchingTests", dependencies: ["Patching", "TestSupport"]),
+        .testTarget(
+            name: "FixesTests", dependencies: ["Fixes", "Discovery", "Patching", "Injection", "Artifacts", "TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "Artifacts", "TestSupport"]),
+        .testTarget(
+            name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource", "TestSupport"]
         ),
         .testTarget(
             name: "PythonSourceTests", dependencies: ["PythonSource"],

@@ -27,6 +27,8 @@ public struct RunOptions: Sendable {
     public var keepChaos = false
     public var maxErrorRate: Double?
     public var maxP99: Double?
+    /// Re-run the same chaos on a scratch copy with each of the top N proposals applied.
+    public var verifyFixes = 0
 
     // Issue 8, ramp: after the chaos phase, hold the load at each of these fault rates in turn.
     public var ramp: [Double]?

@@ -155,6 +155,14 @@ public final class RunPipeline: @unchecked Sendable {
                 try? self.write(runRecord, to: runFolder.appendingPathComponent("run.json"))
             }
         }
+        if failure == nil, load != nil, options.verifyFixes > 0 {
+            await verifyFixes(count: options.verifyFixes, runFolder: runFolder, root: root, settings: settings)
+            (runRecord.phases, runRecord.partial) = recorded()
+            try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))
+            await phase("report") {
+                do { try AnalysisStage.report(runFolder: runFolder) } catch { note(partial: "report: \(error)") }
+            }
+        }
         (runRecord.phases, runRecord.partial) = recorded()
         runRecord.endUnixNs = WallClock.nowUnixNs()
         try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))

@@ -51,6 +51,15 @@ struct RunCommand: AsyncParsableCommand {
         inversion: .prefixedNo,
         help: "A live view during the load (req/s, error rate, p99, faults, alerts from the app's log). Default: on when stdout is a terminal; off it, alerts only, as plain lines.")
     var monitor: Bool?
+    @Option(help: "After proposing, re-run the same seeded chaos on a scratch copy with each of the top N fixes applied.")
+    var verifyFixes: Int = 0
+    @Option(
+        help: "Also run the same seeded experiment on a git worktree of this ref (HEAD~1, main) and compare; exit 1 if the working tree is worse.")
+    var compareRef: String?
+
+    func validate() throws {
+        guard verifyFixes >= 0 else { throw ValidationError("--verify-fixes takes a count >= 0, not \(verifyFixes).") }
+    }
 
     func run() async throws {
         var options = RunOptions(appRoot: URL(fileURLWithPath: appDir))
@@ -81,6 +90,19 @@ struct RunCommand: AsyncParsableCommand {
         options.ramp = ramp
         options.rampStepSeconds = rampStep
         options.monitor = Self.monitorOutput(monitor)
+        options.verifyFixes = verifyFixes
+        if let compareRef {
+            let say: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let outcome: RefComparison.Outcome
+            do { outcome = try await RefComparison.run(options: options, ref: compareRef, say: say) } catch {
+                throw CLIFailure(message: error.description, code: error.exitStatus == 2 ? .badInput : .environment)
+            }
+            print(outcome.comparison.markdown)
+            print("comparison: \(outcome.report.path)")
+            if outcome.comparison.regressed { throw ExitCode(1) }
+            if outcome.current.exitStatus != 0 { throw ExitCode(outcome.current.exitStatus) }
+            return
+        }
         let outcome = try await Self.execute(options)
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
