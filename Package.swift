@@ -61,11 +61,22 @@ let package = Package(
         // Recipes -> ranked fix proposals.
         .target(name: "Comparison", dependencies: ["Artifacts"]),
         .target(name: "Fixes", dependencies: ["Artifacts", "PythonSource", "Patching", "Injection"]),
+        // `load --engine locust`: the plan as a locustfile, Locust's master and workers, records converted.
+        .target(
+            name: "Locust",
+            dependencies: [
+                "Artifacts", "LoadGen", .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            resources: [.copy("Resources/locustfile_template.py")]
+        ),
+        // The live monitor of a run: figures, faults fired and alerts read from the logs as they grow.
+        .target(name: "Monitor", dependencies: ["Artifacts"]),
         // `run`: phases, deadlines, the app's processes.
         .target(
             name: "Pipeline",
             dependencies: [
                 "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Comparison", "Reports",
+                "Monitor",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -74,7 +85,7 @@ let package = Package(
             name: "chaos-test",
             dependencies: [
                 "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Fixes", "Comparison", "Reports",
-                "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Pipeline", "Locust", "Monitor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
@@ -98,8 +109,13 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Artifacts"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "TestSupport"]),
+            name: "LocustTests",
+            dependencies: ["Locust", "LoadGen", "Artifacts", "Discovery", "Injection", "Patching", "TestSupport"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "Monitor", "TestSupport"]),
         // Helpers the test targets share: temporary folders, running programs.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PatchingTests", dependencies: ["Patching", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Monitor
 
 /// What `chaos-test run` was asked to do, from its flags. Nil means "not given": the
 /// experiment file, then the defaults, decide.
@@ -30,6 +31,14 @@ public struct RunOptions: Sendable {
     public var verifyFixes = 0
     /// Inject chaos into every service folder too (see RunPipeline+Services.swift).
     public var injectServices = false
+
+    // Issue 8, ramp: after the chaos phase, hold the load at each of these fault rates in turn.
+    public var ramp: [Double]?
+    /// Seconds the load is held at each ramp rate.
+    public var rampStepSeconds: Double = RunOptions.defaultRampStepSeconds
+    public static let defaultRampStepSeconds = 5.0
+    // Issue 8, monitor: where the live monitor writes during the load; nil for none.
+    public var monitor: LiveMonitor.Output?
 
     public init(appRoot: URL) {
         self.appRoot = appRoot

@@ -9,6 +9,8 @@ import Patching
 struct LoadOutcome: Sendable {
     var baselineSummary: [String: EndpointSummary]?
     var chaosSummary: [String: EndpointSummary]?
+    /// Issue 8: the `--ramp` steps, when asked for.
+    var ramp: RampResult?
 }
 
 extension RunPipeline {
@@ -55,6 +57,7 @@ extension RunPipeline {
         let deadline = loadStart.addingTimeInterval(settings.deadline)
         let cpuStart = Self.cpuMicroseconds()
         var outcome = LoadOutcome()
+        let monitoring = startMonitor(recorder: recorder, settings: settings, runFolder: runFolder)  // issue 8
         try await LoadRunner.withRunner(configuration) { runner in
             // Baseline: a third of the chaos duration, at least two seconds.
             let baseline = PhaseSpec(
@@ -102,8 +105,15 @@ extension RunPipeline {
                     + (sent < settings.minRequests ? ", fewer than --min-requests \(settings.minRequests)" : ""))
             }
             for note in chaosResult.notes { self.say("  note: \(note)") }
+            // Issue 8: the ramp steps the fault rate up live after the chaos phase.
+            if let ramp = settings.ramp, !self.stop.isStopped {
+                outcome.ramp = try await self.runRamp(
+                    ramp, runner: runner, recorder: recorder, shape: shape, settings: settings, appRoot: appRoot,
+                    runFolder: runFolder)
+            }
             do { _ = try LiveControl.apply(.off, root: appRoot) } catch {}
         }
+        await monitoring?.stop()  // issue 8
         // A killed app can linger for a moment before the kernel marks it dead: ask it too.
         let appGone = !running.isAlive || HealthProbe.status(port: running.port, path: running.healthPath) == nil
         if appGone { note(partial: "the app exited during the load or stopped answering (pid \(running.pid)); see logs/app.log") }

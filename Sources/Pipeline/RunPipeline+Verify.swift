@@ -94,6 +94,9 @@ extension RunPipeline {
         nested.plan = settings.planFile
         nested.verifyFixes = 0
         nested.keepChaos = false
+        // Issue 8: a verification measures the chaos phase only; no ramp, no second live view.
+        nested.ramp = nil
+        nested.monitor = nil
         let pipeline = RunPipeline(options: nested) { [say] line in say("    " + line) }
         let outcome: RunOutcome
         do { outcome = try await pipeline.run() } catch { throw error }

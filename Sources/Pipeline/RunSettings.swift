@@ -28,6 +28,7 @@ struct RunSettings: Sendable {
     var keepChaos: Bool
     var maxErrorRate: Double?
     var maxP99: Double?
+    var ramp: RampPlan?
     var recordedOptions: [String: JSONValue]
 
     static func resolve(_ options: RunOptions, experiment: Experiment, root: URL) throws(RunError) -> RunSettings {
@@ -107,13 +108,15 @@ struct RunSettings: Sendable {
         if let maxErrorRate { recorded["max_error_rate"] = .double(maxErrorRate) }
         if let maxP99 { recorded["max_p99"] = .double(maxP99) }
         if let routes = options.routes { recorded["routes"] = .string(routes) }
+        let ramp = try RampPlan(rates: options.ramp, stepSeconds: options.rampStepSeconds)
+        if let ramp { recorded["ramp"] = ramp.recorded }
         var settings = RunSettings(
             root: root, appID: options.app ?? experiment.app, serve: options.serve ?? experiment.serve, python: python,
             healthPaths: healthPaths, services: services, startupTimeout: options.startupTimeout, planFile: plan,
             environment: experiment.env ?? [:], faultRate: rate, faults: faults, delayUs: delay, routes: options.routes,
             seed: options.seed, rps: rps, concurrency: concurrency, duration: duration, timeout: options.timeout,
             deadline: options.deadline, minRequests: options.minRequests ?? load?.minRequests ?? 100,
-            keepChaos: options.keepChaos, maxErrorRate: maxErrorRate, maxP99: maxP99, recordedOptions: recorded)
+            keepChaos: options.keepChaos, maxErrorRate: maxErrorRate, maxP99: maxP99, ramp: ramp, recordedOptions: recorded)
         settings.resources = resources
         return settings
     }

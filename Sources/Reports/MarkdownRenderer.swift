@@ -13,6 +13,7 @@ enum MarkdownRenderer {
         out += summary(report)
         out += chaosConfiguration(report.chaosConfiguration)
         out += loadResults(report.loadResults, charts: report.charts)
+        if let ramp = report.ramp { out += Self.ramp(ramp, charts: report.charts) }
         out += failurePatterns(report.failurePatterns)
         out += CascadeSection.render(report.crossServiceCascade)
         out += fixProposals(report.fixProposals)

@@ -18,12 +18,14 @@ public struct Report: Codable, Sendable, Equatable {
     /// What was cut short or skipped, and why; empty when the run was complete.
     public var partial: [String]
     public var charts: [ChartLink]
-    /// Faults in injected services and the app endpoints they broke (issue 8.5b); nil when the
-    /// run injected no service, and then the section is left out.
+    /// Faults in injected services and the app endpoints they broke; nil when the run injected
+    /// no service, and then the section is left out.
     public var crossServiceCascade: [CrossServiceCascade]? = nil
+    /// The `--ramp` steps and the breaking point (ramp.json), when the run ramped.
+    public var ramp: RampResult?
 
     enum CodingKeys: String, CodingKey {
-        case schema, app, summary, partial, charts
+        case schema, app, summary, partial, charts, ramp
         case crossServiceCascade = "cross_service_cascade"
         case toolVersion = "tool_version"
         case chaosConfiguration = "chaos_configuration"

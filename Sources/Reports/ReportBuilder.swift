@@ -35,7 +35,8 @@ struct ReportBuilder {
             phaseTimings: phaseTimings(),
             partial: partialNotes(),
             charts: charts,
-            crossServiceCascade: folder.patterns.crossServiceCascades
+            crossServiceCascade: folder.patterns.crossServiceCascades,
+            ramp: folder.ramp
         )
     }
 

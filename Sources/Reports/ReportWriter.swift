@@ -13,6 +13,9 @@ public enum ReportWriter {
                 at: runFolder.appendingPathComponent("charts"), withIntermediateDirectories: true)
             try Data(latency.render().utf8).write(to: runFolder.appendingPathComponent(LatencyChart.path), options: .atomic)
             try Data(errorRate.render().utf8).write(to: runFolder.appendingPathComponent(ErrorRateChart.path), options: .atomic)
+            if let ramp = report.ramp {
+                try Data(RampChart(ramp: ramp).render().utf8).write(to: runFolder.appendingPathComponent(RampChart.path), options: .atomic)
+            }
             switch format {
             case .md: try Data(MarkdownRenderer.render(report).utf8).write(to: output, options: .atomic)
             case .json: try ArtifactJSON.encode(report).write(to: output, options: .atomic)
@@ -39,10 +42,14 @@ public enum ReportWriter {
             faultTimesUnixNs: folder.events.filter { $0.point != nil }.map(\.timeUnixNs),
             requests: builder.pass.records)
         let errorRate = ErrorRateChart(endpoints: builder.loadResults().endpoints)
-        let report = builder.build(charts: [
+        var charts = [
             Report.ChartLink(title: "Latency over time", path: LatencyChart.path, caption: latency.caption),
             Report.ChartLink(title: "Error rate per endpoint", path: ErrorRateChart.path, caption: errorRate.caption),
-        ])
+        ]
+        if let ramp = folder.ramp {
+            charts.append(Report.ChartLink(title: "Ramp", path: RampChart.path, caption: RampChart(ramp: ramp).caption))
+        }
+        let report = builder.build(charts: charts)
         return (report, latency, errorRate)
     }
 }

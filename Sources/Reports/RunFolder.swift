@@ -20,6 +20,8 @@ struct RunFolder {
     let patterns: FailurePatterns
     let proposals: FixProposals?
     let events: [ChaosEvent]
+    /// ramp.json, when the run ramped the fault rate (issue 8).
+    let ramp: RampResult?
     /// Lines of events.jsonl that did not parse (a torn last line after a crash).
     let unreadableEventLines: Int
 
@@ -34,6 +36,7 @@ struct RunFolder {
         config = try Self.decode(ChaosConfig.self, Self.configFile, in: url, required: false)
         patterns = try Self.decode(FailurePatterns.self, Self.patternsFile, in: url, required: true)!
         proposals = try Self.decode(FixProposals.self, Self.proposalsFile, in: url, required: false)
+        ramp = try Self.decode(RampResult.self, RampResult.fileName, in: url, required: false)
         let loadURL = url.appendingPathComponent(Self.loadFile)
         guard FileManager.default.fileExists(atPath: loadURL.path) else { throw ReportError.missing(Self.loadFile, in: url.path) }
         load = LoadResultsReader(url: loadURL)

@@ -64,6 +64,16 @@ struct LoadCommand: AsyncParsableCommand {
     @Flag(help: "Allow a target that is not on loopback. Only for servers you own.")
     var allowRemote = false
 
+    // Issue 8: Locust as the engine, for load beyond what one generator process sends.
+    @Option(help: "The engine: chaos-test (built in) or locust (Locust's own master and --workers, from --python).")
+    var engine: LoadEngine = .chaosTest
+
+    @Option(help: "Locust workers to start (with --engine locust).")
+    var workers: Int = 1
+
+    @Option(help: "The Python interpreter that has Locust (with --engine locust).")
+    var python: String = "python3"
+
     func validate() throws {
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1.") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be above 0 seconds.") }
@@ -73,6 +83,7 @@ struct LoadCommand: AsyncParsableCommand {
         if warmup < 0 { throw ValidationError("--warmup cannot be negative.") }
         if seed < 0 { throw ValidationError("--seed cannot be negative.") }
         if plan != nil && openapi { throw ValidationError("--plan and --openapi both choose the plan; give one.") }
+        try validateEngine()
     }
 
     func run() async throws {
@@ -97,6 +108,7 @@ struct LoadCommand: AsyncParsableCommand {
         for entry in loadPlan.unsynthesized {
             FileHandle.standardError.write(Data("not planned: \(entry)\n".utf8))
         }
+        if engine == .locust { return try await runLocust(target: target, plan: loadPlan) }
         let shape: LoadShape =
             if let rps { .open(rps: rps, maxInFlight: concurrency ?? 256) } else { .closed(concurrency: concurrency ?? 10) }
         let connections: Int =

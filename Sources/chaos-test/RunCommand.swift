@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Monitor
 import Pipeline
 
 struct RunCommand: AsyncParsableCommand {
@@ -40,6 +41,17 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Leave chaos injected at the end.") var keepChaos = false
     @Option(help: "SLO: highest acceptable error rate under chaos.") var maxErrorRate: Double?
     @Option(help: "SLO: highest acceptable p99 under chaos, in seconds.") var maxP99: Double?
+    // Issue 8: the ramp.
+    @Option(
+        help: "After the chaos phase, step the fault rate up live through these rates (comma-separated) and name the first that breaches the SLO.",
+        transform: RunCommand.rates)
+    var ramp: [Double]?
+    @Option(help: "Seconds of load held at each --ramp rate.") var rampStep: Double = RunOptions.defaultRampStepSeconds
+    // Issue 8: the live monitor.
+    @Flag(
+        inversion: .prefixedNo,
+        help: "A live view during the load (req/s, error rate, p99, faults, alerts from the app's log). Default: on when stdout is a terminal; off it, alerts only, as plain lines.")
+    var monitor: Bool?
     @Option(help: "After proposing, re-run the same seeded chaos on a scratch copy with each of the top N fixes applied.")
     var verifyFixes: Int = 0
     @Option(
@@ -77,6 +89,9 @@ struct RunCommand: AsyncParsableCommand {
         options.injectServices = injectServices
         options.maxErrorRate = maxErrorRate
         options.maxP99 = maxP99
+        options.ramp = ramp
+        options.rampStepSeconds = rampStep
+        options.monitor = Self.monitorOutput(monitor)
         options.verifyFixes = verifyFixes
         if let compareRef {
             let say: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
@@ -92,6 +107,25 @@ struct RunCommand: AsyncParsableCommand {
         }
         let outcome = try await Self.execute(options)
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
+
+    /// The monitor's output on stdout: a redrawn view on a terminal, plain alert lines otherwise.
+    /// `--monitor` / `--no-monitor` decide; by default it is on only when stdout is a terminal.
+    static func monitorOutput(_ asked: Bool?) -> LiveMonitor.Output? {
+        let terminal = isatty(STDOUT_FILENO) == 1
+        guard asked ?? terminal else { return nil }
+        return LiveMonitor.Output(isTerminal: terminal) { text in FileHandle.standardOutput.write(Data(text.utf8)) }
+    }
+
+    /// `0.05,0.1,0.2` as rates; range checks happen in the pipeline, with the other settings.
+    static func rates(_ text: String) throws -> [Double] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            guard let rate = Double(trimmed) else {
+                throw ValidationError("--ramp \(text): '\(trimmed)' is not a number; give rates like 0.05,0.1,0.2,0.4")
+            }
+            return rate
+        }
     }
 
     /// Runs the pipeline with Ctrl-C and SIGTERM turned into an orderly stop: the load ends,

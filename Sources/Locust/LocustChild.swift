@@ -1,0 +1,107 @@
+import Foundation
+import LoadGen
+import Subprocess
+import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One Locust process (the master or a worker), started with swift-subprocess and always
+/// stopped by its PID: SIGTERM, five seconds for Locust's own shutdown, then SIGKILL.
+struct LocustChild: Sendable {
+    static let teardown: [TeardownStep] = [.send(signal: .terminate, allowedDurationToNextStep: .seconds(5))]
+
+    var name: String
+    var command: [String]
+    var environment: [String: String]
+    var workingDirectory: String
+    var log: URL
+
+    /// Runs the process until it exits, or until `shouldStop` (polled every 100 ms) says to end
+    /// it. Returns its exit status, or nil when it was stopped.
+    func run(onStart: @Sendable (Int32) -> Void = { _ in }, shouldStop: @escaping @Sendable () -> Bool) async throws(LoadError) -> Int32? {
+        guard let executable = command.first else { throw LoadError.badArgument("\(name): the command is empty") }
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(
+                FilePath(log.path), .writeOnly, options: [.create, .truncate, .append],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw LoadError.environment("cannot write the log \(log.path): \(error)")
+        }
+        defer { try? descriptor.close() }
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        var entries: [Environment.Key: String] = [:]
+        for (key, value) in merged {
+            if let key = Environment.Key(codingKey: VariableName(stringValue: key)) { entries[key] = value }
+        }
+        var options = PlatformOptions()
+        // Its own session: Ctrl-C reaches chaos-test, which then stops Locust in order.
+        options.createSession = true
+        options.teardownSequence = Self.teardown
+        let target: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
+        do {
+            let outcome = try await Subprocess.run(
+                target, arguments: Arguments(Array(command.dropFirst())), environment: .custom(entries),
+                workingDirectory: FilePath(workingDirectory), platformOptions: options, input: .none,
+                output: .fileDescriptor(descriptor, closeAfterSpawningProcess: false),
+                error: .fileDescriptor(descriptor, closeAfterSpawningProcess: false)
+            ) { execution -> Bool in
+                let pid = execution.processIdentifier.value
+                onStart(pid)
+                while Self.isAlive(pid) {
+                    if shouldStop() {
+                        await execution.teardown(using: Self.teardown)
+                        return true
+                    }
+                    try? await Task.sleep(nanoseconds: 100_000_000)
+                }
+                return false
+            }
+            if outcome.closureResult { return nil }
+            switch outcome.terminationStatus {
+            case .exited(let code): return code
+            case .signaled(let signal): return 128 + signal
+            }
+        } catch {
+            throw LoadError.environment("\(name): could not start `\(command.joined(separator: " "))`: \(error)")
+        }
+    }
+
+    /// True while the process exists and is not a zombie (an exited child stays one until reaped).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        // /proc files report a size of 0: read until read(2) returns nothing.
+        let fd = open("/proc/\(pid)/stat", O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        let stat = String(decoding: bytes, as: UTF8.self)
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
+    }
+
+    /// The last lines of the log, for an error message.
+    func tail(_ lines: Int = 15) -> String {
+        guard let data = FileManager.default.contents(atPath: log.path) else { return "(no output)" }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).suffix(lines)
+            .map { "    " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// An environment variable's name as a coding key, the public way to build an `Environment.Key`.
+private struct VariableName: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
