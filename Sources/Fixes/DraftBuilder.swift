@@ -102,7 +102,10 @@ enum DraftBuilder {
                         + (share.map { " (\($0) of the traffic)" } ?? "")
                         + " and the framework answers 500, which says the server is broken. An error handler on the "
                         + "app answers `\(failure)` with 503 and `Retry-After: 5`, which says to come back; the "
-                        + "success path is unchanged." + dropped,
+                        + "success path is unchanged."
+                        + (RecipeWriter.errorAnswerClass(library).map {
+                            " An error status the dependency answered (`\($0)`) becomes 502: retrying later would not change it."
+                        } ?? "") + dropped,
                     "Errors caused by \(library) become 503 with Retry-After, so clients and load balancers back off "
                         + "instead of treating the app as broken."
                         + (dropsConnections
