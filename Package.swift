@@ -27,6 +27,10 @@ let package = Package(
         .target(name: "Discovery", dependencies: ["PythonSource", "Artifacts"]),
         // libxml2 as a system library (pkg-config libxml-2.0).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Safe, read-only XML documents and a writer, over libxml2.
+        .target(name: "XML", dependencies: ["CLibXML2"]),
+        // CI formats: JUnit and Cobertura in, JUnit and SARIF out.
+        .target(name: "TestEvidence", dependencies: ["XML", "Artifacts"]),
         // Request plans, the HTTP engine, the recorder and the load-results.json streams.
         .target(
             name: "LoadGen",
@@ -97,6 +101,8 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
+        .testTarget(name: "XMLTests", dependencies: ["XML"]),
+        .testTarget(name: "TestEvidenceTests", dependencies: ["TestEvidence", "XML", "Artifacts"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource"]),
         .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
         .testTarget(
