@@ -30,7 +30,7 @@ let package = Package(
         // Safe, read-only XML documents and a writer, over libxml2.
         .target(name: "XML", dependencies: ["CLibXML2"]),
         // CI formats: JUnit and Cobertura in, JUnit and SARIF out.
-        .target(name: "TestEvidence", dependencies: ["XML", "Artifacts"]),
+        .target(name: "TestEvidence", dependencies: ["XML", "Artifacts", "Patching"]),
         // Request plans, the HTTP engine, the recorder and the load-results.json streams.
         .target(
             name: "LoadGen",
