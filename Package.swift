@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Reports",
+                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Reports", "TestEvidence",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -85,6 +85,8 @@ let package = Package(
             dependencies: ["Discovery", "PythonSource"],
             path: "Sources/scan-benchmark"
         ),
+        // Figures for issue 7: the JUnit reader vs xmllint and Python's xml.etree on 100,000 test cases.
+        .executableTarget(name: "xml-benchmark", dependencies: ["TestEvidence", "XML"], path: "Sources/xml-benchmark"),
         // Figures for issue 4: chaos-test load vs wrk, and the recorder's memory on a million records.
         .executableTarget(
             name: "load-benchmark",

@@ -27,6 +27,16 @@ public struct RunOptions: Sendable {
     public var maxErrorRate: Double?
     public var maxP99: Double?
 
+    // MARK: CI integration (issue 7): test evidence in, JUnit/SARIF out.
+    /// Write the SLO checks as JUnit XML here at the end of the run.
+    public var junit: URL?
+    /// Write the fix proposals and static findings as SARIF 2.1.0 here.
+    public var sarif: URL?
+    /// Run the app's pytest suite with chaos off and on, and report the tests that fail only under chaos.
+    public var pytest = false
+    /// Run the app under coverage.py during the load and report what the load never reached.
+    public var coverage = false
+
     public init(appRoot: URL) {
         self.appRoot = appRoot
     }

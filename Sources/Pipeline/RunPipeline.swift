@@ -155,6 +155,7 @@ public final class RunPipeline: @unchecked Sendable {
                 try? self.write(runRecord, to: runFolder.appendingPathComponent("run.json"))
             }
         }
+        if load != nil || failure == nil { await writeCIFiles(runFolder: runFolder, settings: settings) }  // issue 7
         (runRecord.phases, runRecord.partial) = recorded()
         runRecord.endUnixNs = WallClock.nowUnixNs()
         try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))

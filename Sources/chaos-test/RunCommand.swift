@@ -40,6 +40,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "SLO: highest acceptable error rate under chaos.") var maxErrorRate: Double?
     @Option(help: "SLO: highest acceptable p99 under chaos, in seconds.") var maxP99: Double?
 
+    // CI integration (issue 7).
+    @Option(help: "Write the SLO checks per endpoint as JUnit XML to FILE.", completion: .file()) var junit: String?
+    @Option(help: "Write the fix proposals and static findings as SARIF 2.1.0 to FILE.", completion: .file()) var sarif: String?
+    @Flag(help: "Also run the app's pytest suite with chaos off and on; tests failing only under chaos become failure patterns.")
+    var pytest = false
+    @Flag(help: "Run the app under coverage.py during the load; the report lists routes and injection points never reached.")
+    var coverage = false
+
     func run() async throws {
         var options = RunOptions(appRoot: URL(fileURLWithPath: appDir))
         options.app = app
@@ -66,6 +74,10 @@ struct RunCommand: AsyncParsableCommand {
         options.keepChaos = keepChaos
         options.maxErrorRate = maxErrorRate
         options.maxP99 = maxP99
+        options.junit = junit.map { URL(fileURLWithPath: $0) }
+        options.sarif = sarif.map { URL(fileURLWithPath: $0) }
+        options.pytest = pytest
+        options.coverage = coverage
         let outcome = try await Self.execute(options)
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
