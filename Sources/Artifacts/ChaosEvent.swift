@@ -16,9 +16,12 @@ public struct ChaosEvent: Codable, Sendable, Equatable {
     public var pid: Int?
     /// Present on the line written when the runtime (re)loads its settings.
     public var settings: JSONValue?
+    /// The pytest node id of the test running when the fault fired (`run --pytest` loads the
+    /// runtime as a pytest plugin); nil outside a test run.
+    public var test: String?
 
     enum CodingKeys: String, CodingKey {
-        case point, fault, exception, pid, settings
+        case point, fault, exception, pid, settings, test
         case timeUnixNs = "time_unix_ns"
         case requestId = "request_id"
         case delayUs = "delay_us"
@@ -26,8 +29,9 @@ public struct ChaosEvent: Codable, Sendable, Equatable {
 
     public init(
         timeUnixNs: Int, point: String?, fault: String?, requestId: String?, delayUs: Int?, exception: String?,
-        pid: Int?, settings: JSONValue? = nil
+        pid: Int?, settings: JSONValue? = nil, test: String? = nil
     ) {
+        self.test = test
         self.timeUnixNs = timeUnixNs
         self.point = point
         self.fault = fault

@@ -47,7 +47,7 @@ public enum StaticProposer {
                 name: "bulkhead", title: "Bound the concurrency of the slow dependency", applicability: .unsafe, rescues: false,
                 rationale: "Slow synchronous calls hold the worker threads until none is left for other endpoints. A semaphore around the dependency keeps a share of the pool free.",
                 effect: "Other endpoints keep serving while this dependency is slow.")
-        case .unattributedErrors:
+        case .unattributedErrors, .testFailsUnderChaos:
             return nil
         }
     }
