@@ -27,6 +27,11 @@ Decisions are deterministic: a call fires if and only if
 where n counts the calls of that point within the request (a per-process counter when there is
 no request id). The fault kind and the delay come from further draws of the same hash input.
 
+Under pytest (`python -m pytest -p chaos_test_runtime`, as `chaos-test run --pytest` does), this
+module is also a pytest plugin: pytest_runtest_logstart/logfinish record the node id of the
+running test, and every event fired meanwhile carries it as "test". Tests call the app in-process
+(TestClient) without a request id, so this is how a fault is tied to the test it broke.
+
 Outside any request the middleware saw (app startup, background threads, scripts importing the
 app), hooks do not fire unless the settings say `"outside_requests": true`: a fault in startup
 code would only stop the app from starting.
@@ -46,6 +51,7 @@ _STATE = contextvars.ContextVar("chaos_test_request", default=None)
 _LOCK = threading.Lock()
 _cache = {"key": None, "settings": None, "by_short": {}}
 _process_counts = {}
+_TEST = {"id": None}
 
 
 class ChaosFault(RuntimeError):
@@ -274,7 +280,7 @@ def _choose_exception(decision):
 
 
 def _record(point_id, fault, request_id, delay_us, error):
-    _write_event({
+    event = {
         "time_unix_ns": time.time_ns(),
         "point": point_id,
         "fault": fault,
@@ -282,7 +288,20 @@ def _record(point_id, fault, request_id, delay_us, error):
         "delay_us": delay_us,
         "exception": None if error is None else "%s.%s" % (type(error).__module__, type(error).__qualname__),
         "pid": os.getpid(),
-    })
+    }
+    if _TEST["id"] is not None:
+        event["test"] = _TEST["id"]
+    _write_event(event)
+
+
+def pytest_runtest_logstart(nodeid, location):
+    """pytest plugin hook: a test (setup, call, teardown) starts."""
+    _TEST["id"] = nodeid
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    """pytest plugin hook: the test is over."""
+    _TEST["id"] = None
 
 
 def hook(short):
