@@ -14,6 +14,8 @@ enum MarkdownRenderer {
         out += chaosConfiguration(report.chaosConfiguration)
         out += loadResults(report.loadResults, charts: report.charts)
         out += failurePatterns(report.failurePatterns)
+        if let tests = report.testSuite { out += testsUnderChaos(tests) }
+        if let exercise = report.exercise { out += notExercised(exercise) }
         out += fixProposals(report.fixProposals)
         out += phaseTimings(report.phaseTimings)
         out += partial(report.partial)

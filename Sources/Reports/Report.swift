@@ -18,9 +18,14 @@ public struct Report: Codable, Sendable, Equatable {
     /// What was cut short or skipped, and why; empty when the run was complete.
     public var partial: [String]
     public var charts: [ChartLink]
+    /// `run --pytest`: the app's suite with chaos off and on (absent without the flag).
+    public var testSuite: TestRunComparison? = nil
+    /// `run --coverage`: what the load reached (absent without the flag).
+    public var exercise: ExerciseReport? = nil
 
     enum CodingKeys: String, CodingKey {
-        case schema, app, summary, partial, charts
+        case schema, app, summary, partial, charts, exercise
+        case testSuite = "test_suite"
         case toolVersion = "tool_version"
         case chaosConfiguration = "chaos_configuration"
         case loadResults = "load_results"

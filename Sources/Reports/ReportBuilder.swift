@@ -34,7 +34,9 @@ struct ReportBuilder {
             fixProposals: fixProposals(),
             phaseTimings: phaseTimings(),
             partial: partialNotes(),
-            charts: charts
+            charts: charts,
+            testSuite: folder.testSuite,
+            exercise: folder.exercise
         )
     }
 
