@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
         .testTarget(name: "TestEvidenceTests", dependencies: ["TestEvidence", "XML", "Artifacts"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource", "TestEvidence"]),
         .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
         .testTarget(
             name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource"]
