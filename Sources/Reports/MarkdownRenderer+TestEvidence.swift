@@ -30,7 +30,8 @@ extension MarkdownRenderer {
     static func notExercised(_ exercise: ExerciseReport) -> String {
         var out = "## Not exercised\n\n"
         out += "From coverage.py's data for the app during the load (`\(exercise.coverage)`): a handler ran when its entry hook ran, "
-        out += "an injection point was reached when its hook line ran.\n\n"
+        out += "an injection point was reached when its hook line ran "
+        out += "(a point shared by several routes counts as reached when any of them reached it).\n\n"
         let missed = exercise.notExercised
         if missed.isEmpty {
             out += "Every route's handler ran during the load.\n\n"

@@ -13,17 +13,21 @@ public enum ExerciseAnalysis {
         }
         let reachedIDs = Set(config.points.filter(reached).map(\.id))
         var results: [ExerciseReport.RouteExercise] = []
-        for route in routes {
+        // Only the app under test: the scan also lists the services' routes, which carry no hooks.
+        for route in routes where route.app == config.app || config.app.isEmpty {
             for endpoint in route.endpointKeys {
                 let points = config.points.filter { $0.routes.contains(endpoint) }
                 let handler = points.first { $0.kind == .handler }
                 let dependencies = points.filter { $0.kind != .handler }.map(\.id)
+                // A point shared by several routes counts as reached when any of them reached it,
+                // but none is reached through a route whose handler never ran.
+                let ran = handler.map { reachedIDs.contains($0.id) }
+                let through = ran == false ? [] : dependencies.filter { reachedIDs.contains($0) }
                 results.append(
                     ExerciseReport.RouteExercise(
                         endpoint: endpoint, file: route.file, line: route.line, function: route.function,
-                        handlerRan: handler.map { reachedIDs.contains($0.id) }, requests: requests[endpoint] ?? 0,
-                        pointsExercised: dependencies.filter { reachedIDs.contains($0) },
-                        pointsNotReached: dependencies.filter { !reachedIDs.contains($0) }))
+                        handlerRan: ran, requests: requests[endpoint] ?? 0, pointsExercised: through,
+                        pointsNotReached: dependencies.filter { !through.contains($0) }))
             }
         }
         let notReached = config.points.filter { !reachedIDs.contains($0.id) }.map {

@@ -16,9 +16,11 @@ public final class XMLDocument: @unchecked Sendable {
     /// libxml2 must be initialized once before threads use it.
     private static let initialized: Void = { xmlInitParser() }()
 
-    /// Flags: no network; keep CDATA as text; never NOENT/DTDLOAD/DTDATTR/DTDVALID/HUGE/XINCLUDE.
+    /// Flags: no network; CDATA merged into text; small text nodes stored compactly (the tree is
+    /// read-only); never NOENT/DTDLOAD/DTDATTR/DTDVALID/HUGE/XINCLUDE.
     static let options = Int32(
-        XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue
+            | XML_PARSE_NOWARNING.rawValue)
 
     /// Parses a file, refusing it unread when it is larger than `limits.maxBytes`.
     public convenience init(contentsOf url: URL, limits: XMLLimits = .default) throws(XMLError) {

@@ -20,6 +20,13 @@ public struct XMLElement: @unchecked Sendable {
 
     /// An attribute's value, or nil when absent.
     public func attribute(_ name: String) -> String? {
+        guard let attribute = xmlHasProp(node, name) else { return nil }
+        // The common case, one text child, is read in place; libxml2 would copy it first.
+        if let text = attribute.pointee.children, text.pointee.next == nil, text.pointee.type == XML_TEXT_NODE,
+            let content = text.pointee.content
+        {
+            return String(cString: content)
+        }
         guard let value = xmlGetProp(node, name) else { return nil }
         defer { chaos_xml_free(value) }
         return String(cString: value)
