@@ -91,6 +91,7 @@ public enum JUnitReader {
 
     /// Seconds, as written by runners: "0.123", and by some "1,234.5".
     private static func seconds(_ text: String) -> Double? {
-        Double(text.replacingOccurrences(of: ",", with: ""))
+        if let value = Double(text) { return value }
+        return Double(text.replacingOccurrences(of: ",", with: ""))
     }
 }

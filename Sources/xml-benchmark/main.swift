@@ -79,6 +79,13 @@ for _ in 0..<rounds {
 guard read == cases else { fatalError("the reader found \(read) test cases, expected \(cases)") }
 print(String(format: "chaos-test JUnitReader:      %.3f s (best of %d; %d test cases, model built)", ours, rounds, read))
 
+// The same parse without the model: what the reader adds on top of libxml2.
+var parseOnly = Double.infinity
+for _ in 0..<rounds {
+    parseOnly = min(parseOnly, try time { _ = try XMLDocument(contentsOf: file) })
+}
+print(String(format: "  of which XMLDocument parse: %.3f s (best of %d; libxml2 tree, no model)", parseOnly, rounds))
+
 var xmllint = Double.infinity
 for _ in 0..<rounds {
     var status: Int32 = 0
