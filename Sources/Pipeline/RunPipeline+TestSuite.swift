@@ -124,7 +124,9 @@ extension RunPipeline {
                     )
                     say("  pytest with chaos \(name == "chaos" ? "on" : "off"): \(report.cases.count) tests, \(failed) failed")
                 } catch {
-                    note(partial: "--pytest: the \(name) run (exit \(status)) left no readable JUnit file: \(error); see pytest/\(name).log")
+                    note(
+                        partial: "--pytest: the \(name) run (exit \(status)) left no readable JUnit file: \(error); "
+                            + "see pytest/\(name).log (is pytest installed in \(settings.python)?)")
                 }
             }
             do { _ = try LiveControl.apply(.off, root: appRoot) } catch {}

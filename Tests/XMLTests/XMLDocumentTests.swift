@@ -76,17 +76,12 @@ import Testing
         #expect(try XMLDocument(data: Data(bytes)).root.text == "café")
     }
 
-    @Test func declaredUTF16OverUTF8BytesIsRefusedOrReadAsWritten() throws {
-        // libxml2 either refuses the contradiction or trusts the bytes; it must never produce
-        // garbage text silently.
+    @Test func declaredUTF16OverUTF8BytesIsRefused() throws {
         let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<a>text</a>\n"
-        do {
-            let document = try XMLDocument(data: Data(xml.utf8), source: "u16.xml")
-            #expect(document.root.text == "text")
-        } catch {
-            #expect(error.kind == .malformed)
-            #expect(error.line >= 1)
-        }
+        let error = try #require(throws: XMLError.self) { try XMLDocument(data: Data(xml.utf8), source: "u16.xml") }
+        #expect(error.kind == .malformed)
+        #expect(error.line == 1)
+        #expect(error.message.contains("labelled UTF-16 but has UTF-8 content"))
     }
 
     @Test func deepNestingIsBoundedByLibxml2() throws {
