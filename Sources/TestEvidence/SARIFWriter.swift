@@ -73,7 +73,11 @@ public enum SARIFWriter {
                     message: .init(text: pattern.title), locations: [location(file: first.file, line: first.line, input: input)],
                     fixes: nil, properties: ["pattern": pattern.id, "evidence": pattern.evidenceKind.rawValue]))
         }
-        let base = input.appRoot.map { [sourceRoot: SARIFLog.ArtifactLocation(uri: $0.standardizedFileURL.absoluteString.hasSuffix("/") ? $0.standardizedFileURL.absoluteString : $0.standardizedFileURL.absoluteString + "/", uriBaseId: nil)] }
+        // A base URI must end with a slash, or relative URIs resolve against its parent.
+        let base = input.appRoot.map { root -> [String: SARIFLog.ArtifactLocation] in
+            let uri = root.standardizedFileURL.absoluteString
+            return [sourceRoot: SARIFLog.ArtifactLocation(uri: uri.hasSuffix("/") ? uri : uri + "/", uriBaseId: nil)]
+        }
         let driver = SARIFLog.Driver(name: "chaos-test", version: ToolVersion.current, informationUri: nil, rules: rules)
         return SARIFLog(runs: [SARIFLog.Run(tool: .init(driver: driver), originalUriBaseIds: base, results: results)])
     }
