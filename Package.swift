@@ -63,12 +63,14 @@ let package = Package(
         // The Markdown/JSON report and its SVG charts, from a run folder's artifacts.
         .target(name: "Reports", dependencies: ["Artifacts"]),
         // Recipes -> ranked fix proposals.
-        .target(name: "Fixes", dependencies: ["Artifacts"]),
+        .target(name: "Comparison", dependencies: ["Artifacts"]),
+        .target(name: "Fixes", dependencies: ["Artifacts", "PythonSource", "Patching", "Injection"]),
         // `run`: phases, deadlines, the app's processes.
         .target(
             name: "Pipeline",
             dependencies: [
-                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Reports", "TestEvidence",
+                "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Comparison", "Reports",
+                "TestEvidence",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -76,8 +78,8 @@ let package = Package(
         .executableTarget(
             name: "chaos-test",
             dependencies: [
-                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Reports", "Pipeline",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Artifacts", "Discovery", "LoadGen", "Patching", "Injection", "Analysis", "Fixes", "Comparison", "Reports",
+                "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
@@ -105,10 +107,18 @@ let package = Package(
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
         .testTarget(name: "TestEvidenceTests", dependencies: ["TestEvidence", "XML", "Artifacts"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "PythonSource", "TestEvidence"]),
-        .testTarget(name: "PatchingTests", dependencies: ["Patching"]),
         .testTarget(
-            name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource"]
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "TestSupport", "TestEvidence"]),
+        // Helpers the test targets share: temporary folders, running programs.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PatchingTests", dependencies: ["Patching", "TestSupport"]),
+        .testTarget(
+            name: "FixesTests", dependencies: ["Fixes", "Discovery", "Patching", "Injection", "Artifacts", "TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "Artifacts", "TestSupport"]),
+        .testTarget(
+            name: "InjectionTests", dependencies: ["Injection", "Patching", "Artifacts", "PythonSource", "TestSupport"]
         ),
         .testTarget(
             name: "PythonSourceTests", dependencies: ["PythonSource"],

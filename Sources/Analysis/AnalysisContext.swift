@@ -13,7 +13,8 @@ struct Firing {
     var exception: String?
 
     /// A delay fault: the call slept `delayUs` before going on.
-    var isDelay: Bool { exception == nil && delayUs > 0 }
+    /// Resource faults (`memory`, `cpu`) are not delays of the call they sit on: they slow the process.
+    var isDelay: Bool { exception == nil && delayUs > 0 && fault != "memory" && fault != "cpu" }
     /// A fault that raised the exception the library (or the framework) would raise; `status`
     /// faults are left out, since their 503 is the runtime's own answer, not the app's.
     var raisesException: Bool { exception != nil && fault != "status" }

@@ -51,7 +51,8 @@ public enum Analyzer {
             tracebacks: ResolvedTraceback.groups(tracebacks),
             patterns: PatternRanking.rank(findings),
             notes: notes,
-            attribution: FaultAttribution.summary(context))
+            attribution: FaultAttribution.summary(context),
+            crossServiceCascades: CascadeAnalysis.cascades(context, services: folder.services))
     }
 
     /// Analyzes the run and writes `failure-patterns.json` into its folder; returns what it wrote.

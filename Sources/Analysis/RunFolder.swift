@@ -10,8 +10,11 @@ struct RunFolder {
     var config: ChaosConfig
     var load: LoadResultsReader.Header
     var requests: RequestLog
-    /// Fault lines of events.jsonl (settings reloads left out).
+    /// Fault lines of events.jsonl (settings reloads left out), the app's and every injected
+    /// service's; a service's point ids are namespaced `<service>/<id>` (see ``ServiceFaults``).
     var events: [ChaosEvent]
+    /// The services the run injected, with their chaos-config.json (issue 8.5b).
+    var services: ServiceFaults
     /// `logs/*.log`, by file name, in name order.
     var logs: [(name: String, text: String)]
     /// What the analysis had to do without.
@@ -61,6 +64,7 @@ struct RunFolder {
             notes.append("\(requests.duplicateIds) load records repeat an earlier request id; faults were joined to the first")
         }
 
+        services = try ServiceFaults(runFolder: url, run: run)
         let eventsURL = url.appendingPathComponent(Self.eventsFile)
         if FileManager.default.fileExists(atPath: eventsURL.path) {
             do {
@@ -76,6 +80,8 @@ struct RunFolder {
             events = []
             notes.append("events.jsonl is missing: no fault is known to have fired, so no failure is attributed")
         }
+
+        events = events.map(services.namespaced)
 
         let logsURL = url.appendingPathComponent(Self.logsFolder)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: logsURL.path)) ?? [])

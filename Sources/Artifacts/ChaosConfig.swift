@@ -183,6 +183,14 @@ public enum FaultKind: String, Codable, Sendable, CaseIterable, Comparable {
     case status
     /// The exception the real library would raise at a dependency call.
     case dependency
+    /// Memory pressure at a handler: hold `memory_mb` for `hold_us`, capped, then free it (opt-in).
+    case memory
+    /// CPU pressure at a handler: burn the CPU for `cpu_us` (opt-in).
+    case cpu
+
+    /// What `--faults` means when it is not given: the resource faults are opt-in, because they
+    /// slow every endpoint of the process, not just the one whose hook fired.
+    public static let defaultKinds: [FaultKind] = [.latency, .exception, .status, .dependency]
 
     public static func < (lhs: FaultKind, rhs: FaultKind) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

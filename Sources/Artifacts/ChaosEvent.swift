@@ -16,12 +16,20 @@ public struct ChaosEvent: Codable, Sendable, Equatable {
     public var pid: Int?
     /// Present on the line written when the runtime (re)loads its settings.
     public var settings: JSONValue?
+    /// The service that wrote the line (`$CHAOS_TEST_SERVICE`); nil for the app itself.
+    public var service: String?
+    /// What a `memory` fault really held, after the cap.
+    public var memoryMb: Int?
+    /// The CPU time a `cpu` fault burned (its `delay_us` is the wall time that took).
+    public var cpuUs: Int?
     /// The pytest node id of the test running when the fault fired (`run --pytest` loads the
     /// runtime as a pytest plugin); nil outside a test run.
     public var test: String?
 
     enum CodingKeys: String, CodingKey {
-        case point, fault, exception, pid, settings, test
+        case point, fault, exception, pid, settings, service, test
+        case memoryMb = "memory_mb"
+        case cpuUs = "cpu_us"
         case timeUnixNs = "time_unix_ns"
         case requestId = "request_id"
         case delayUs = "delay_us"

@@ -14,11 +14,21 @@ public struct FailurePatterns: Codable, Sendable, Equatable {
     public var notes: [String]
     /// How many failed and slow requests an injected fault explains; nil in files written before it existed.
     public var attribution: AttributionSummary?
+    /// Faults in injected services joined to the app endpoints they broke (issue 8.5b); nil when
+    /// the run injected no service.
+    public var crossServiceCascades: [CrossServiceCascade]?
+
+    enum CodingKeys: String, CodingKey {
+        case schema, endpoints, points, tracebacks, patterns, notes, attribution
+        case crossServiceCascades = "cross_service_cascades"
+    }
 
     public init(
         endpoints: [String: EndpointComparison], points: [String: PointEffect], tracebacks: [TracebackGroup],
-        patterns: [Pattern], notes: [String] = [], attribution: AttributionSummary? = nil
+        patterns: [Pattern], notes: [String] = [], attribution: AttributionSummary? = nil,
+        crossServiceCascades: [CrossServiceCascade]? = nil
     ) {
+        self.crossServiceCascades = crossServiceCascades
         self.schema = Self.schemaVersion
         self.endpoints = endpoints
         self.points = points

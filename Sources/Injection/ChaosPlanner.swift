@@ -35,8 +35,10 @@ public enum ChaosPlanner {
         let dependencies = scan.dependencies.filter { dep in
             dep.kind != .sleep && !keys.isDisjoint(with: dep.routes)
         }
-        let wanted = Set(options.faults ?? FaultKind.allCases)
-        let handlerFaults = [FaultKind.latency, .exception, .status].filter(wanted.contains)
+        let wanted = Set(options.faults ?? FaultKind.defaultKinds)
+        // Resource faults go on handler hooks only: at a dependency call, analysis would read
+        // their delay as the dependency's own slowness.
+        let handlerFaults = [FaultKind.latency, .exception, .status, .memory, .cpu].filter(wanted.contains)
         let dependencyFaults = [FaultKind.latency, .dependency].filter(wanted.contains)
 
         // Points, grouped by file. A function serving several routes gets one point.
@@ -210,7 +212,7 @@ public enum ChaosPlanner {
             for index in points.indices where points[index].file == change.path { points[index].patch = name }
         }
         points.sort { ($0.file, $0.line, $0.kind.rawValue, $0.id) < ($1.file, $1.line, $1.kind.rawValue, $1.id) }
-        let faults = (options.faults ?? FaultKind.allCases).sorted()
+        let faults = (options.faults ?? FaultKind.defaultKinds).sorted()
         let config = ChaosConfig(
             app: app.id, seed: options.seed,
             defaults: .init(
@@ -225,7 +227,8 @@ public enum ChaosPlanner {
         let settings = ChaosSettings(
             enabled: true, seed: options.seed, framework: app.framework.rawValue,
             default: .init(
-                rate: options.rate, delayUs: config.defaults.delayUs, faults: faults, status: options.status),
+                rate: options.rate, delayUs: config.defaults.delayUs, faults: faults, status: options.status,
+                resources: faults.contains(.memory) || faults.contains(.cpu) ? options.resources : nil),
             points: pointSettings)
         return Plan(config: config, settings: settings, patches: patches, files: files, diagnostics: diagnostics)
     }

@@ -13,6 +13,8 @@ public struct InjectOptions: Sendable {
     public var app: String?
     public var seed: UInt64
     public var status: Int
+    /// The sizes of the `memory` and `cpu` faults; written to settings.json when either is chosen.
+    public var resources = ChaosSettings.Resources()
 
     public init(
         faults: [FaultKind]? = nil, rate: Double = 0.1, delayUs: ClosedRange<Int> = 100_000...2_000_000,

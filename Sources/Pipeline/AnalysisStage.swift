@@ -12,10 +12,7 @@ enum AnalysisStage {
     }
 
     static func propose(runFolder: URL) throws {
-        let url = runFolder.appendingPathComponent("failure-patterns.json")
-        let patterns = try ArtifactJSON.decode(FailurePatterns.self, from: Data(contentsOf: url))
-        let proposals = StaticProposer.propose(patterns)
-        try ArtifactJSON.encode(proposals).write(to: runFolder.appendingPathComponent("fix-proposals.json"), options: .atomic)
+        try FixProposer.write(runFolder: runFolder)
     }
 
     static func report(runFolder: URL) throws {

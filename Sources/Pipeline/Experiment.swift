@@ -32,6 +32,19 @@ public struct Experiment: Decodable, Sendable, Equatable {
         public var rate: Double?
         public var delay: String?
         public var kinds: [String]?
+        /// The `memory` and `cpu` faults' sizes (MB, and seconds like `delay`).
+        public var memoryMb: Int?
+        public var memoryCapMb: Int?
+        public var memoryHold: Double?
+        public var cpuBurn: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case rate, delay, kinds
+            case memoryMb = "memory_mb"
+            case memoryCapMb = "memory_cap_mb"
+            case memoryHold = "memory_hold"
+            case cpuBurn = "cpu_burn"
+        }
     }
 
     public struct SLOSection: Decodable, Sendable, Equatable {
@@ -89,18 +102,21 @@ public struct ServiceSpec: Decodable, Sendable, Equatable {
     public var health: String?
     /// The app gets `http://127.0.0.1:<port>` in this variable.
     public var urlEnv: String?
+    /// `run` injects chaos into this service's folder too (`inject: true`, or `--inject-services`).
+    public var inject: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case name, cwd, command, health
+        case name, cwd, command, health, inject
         case urlEnv = "url_env"
     }
 
-    public init(name: String, cwd: String?, command: String, health: String?, urlEnv: String?) {
+    public init(name: String, cwd: String?, command: String, health: String?, urlEnv: String?, inject: Bool? = nil) {
         self.name = name
         self.cwd = cwd
         self.command = command
         self.health = health
         self.urlEnv = urlEnv
+        self.inject = inject
     }
 
     /// `--service 'name=provider,cwd=provider,command=...,health=/healthz,url_env=PROVIDER_URL'`.
@@ -111,7 +127,7 @@ public struct ServiceSpec: Decodable, Sendable, Equatable {
         // Commas split fields, except inside the command, which runs to the next `key=`.
         for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
             let candidate = String(piece)
-            if let equal = candidate.firstIndex(of: "="), ["name", "cwd", "command", "health", "url_env"].contains(String(candidate[..<equal])) {
+            if let equal = candidate.firstIndex(of: "="), ["name", "cwd", "command", "health", "url_env", "inject"].contains(String(candidate[..<equal])) {
                 if !current.isEmpty { parts.append(current) }
                 current = candidate
             } else {
@@ -127,6 +143,14 @@ public struct ServiceSpec: Decodable, Sendable, Equatable {
             throw RunError.badInput(
                 "--service '\(text)': name= and command= are required, e.g. --service 'name=provider,cwd=provider,command={python} -m uvicorn main:app --port {port},health=/healthz,url_env=PROVIDER_URL'")
         }
-        return ServiceSpec(name: name, cwd: fields["cwd"], command: command, health: fields["health"], urlEnv: fields["url_env"])
+        var inject: Bool?
+        if let text = fields["inject"] {
+            guard let value = ["true": true, "yes": true, "1": true, "false": false, "no": false, "0": false][text.lowercased()] else {
+                throw RunError.badInput("--service '\(text)': inject= takes true or false")
+            }
+            inject = value
+        }
+        return ServiceSpec(
+            name: name, cwd: fields["cwd"], command: command, health: fields["health"], urlEnv: fields["url_env"], inject: inject)
     }
 }

@@ -26,6 +26,10 @@ public struct RunOptions: Sendable {
     public var keepChaos = false
     public var maxErrorRate: Double?
     public var maxP99: Double?
+    /// Re-run the same chaos on a scratch copy with each of the top N proposals applied.
+    public var verifyFixes = 0
+    /// Inject chaos into every service folder too (see RunPipeline+Services.swift).
+    public var injectServices = false
 
     // MARK: CI integration (issue 7): test evidence in, JUnit/SARIF out.
     /// Write the SLO checks as JUnit XML here at the end of the run.

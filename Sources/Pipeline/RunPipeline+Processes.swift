@@ -19,9 +19,18 @@ extension RunPipeline {
         guard FileManager.default.fileExists(atPath: cwd) else {
             throw RunError.badInput("service \(service.name): its folder \(cwd) does not exist (cwd= in --service or chaos-test.yaml)")
         }
+        var serviceEnvironment = Self.childEnvironment(settings.environment, values: values)
+        // An injected service's runtime writes its faults into the run's events, tagged with its name.
+        serviceEnvironment["CHAOS_TEST_EVENTS"] = runFolder.appendingPathComponent("events.jsonl").path
+        serviceEnvironment["CHAOS_TEST_SERVICE"] = service.name
+        if service.inject == true {
+            // Its own settings, whichever runtime file Python imports: `flask --app main` in a
+            // package folder puts the app folder first on sys.path, and the app's runtime with it.
+            serviceEnvironment["CHAOS_TEST_SETTINGS"] = URL(fileURLWithPath: cwd).standardizedFileURL.path + "/.chaos-test/settings.json"
+        }
         let spec = ProcessSpec(
             name: "service \(service.name)", command: command, workingDirectory: cwd,
-            environment: Self.childEnvironment(settings.environment, values: values),
+            environment: serviceEnvironment,
             log: runFolder.appendingPathComponent("logs/\(service.name).log"), healthPort: port,
             healthPaths: service.health.map { [$0] } ?? ["/healthz", "/"], startupTimeout: settings.startupTimeout)
         let start = WallClock.nowUnixNs()

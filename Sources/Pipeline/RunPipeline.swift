@@ -100,13 +100,18 @@ public final class RunPipeline: @unchecked Sendable {
         var load: LoadOutcome?
         var failure: RunError?
         var injected: ChaosConfig?
-        // Inject runs beside the services' start-up: neither needs the other.
+        // Inject runs beside the services' start-up: neither needs the other (unless a service is
+        // injected too: then the services wait for it; see RunPipeline+Services.swift).
+        let serviceChaos = ServiceChaos()
         let injection = Task {
-            try await self.phase("inject", group: "prepare") {
+            let config = try await self.phase("inject", group: "prepare") {
                 try self.inject(appRoot: appRoot, scan: scan, app: app, settings: settings, runFolder: runFolder)
             }
+            await self.injectServices(settings: settings, appRoot: appRoot, runFolder: runFolder, into: serviceChaos)
+            return config
         }
         do {
+            try await awaitServiceInjection(injection, settings: settings, chaos: serviceChaos)
             let planTask = Task { () throws -> LoadPlan? in
                 guard let path = settings.planFile else { return nil }
                 return try await self.phase("plan", group: "prepare") {
@@ -142,6 +147,13 @@ public final class RunPipeline: @unchecked Sendable {
                 }
             }
         }
+        // Issue 8.5b: the injected service folders, reverted after the app.
+        do {
+            let hashes = try await revertServices(serviceChaos, keep: settings.keepChaos)
+            runRecord.originalSha256.merge(hashes) { app, _ in app }
+        } catch {
+            failure = failure ?? error
+        }
 
         // Analysis and the report work from the run folder alone, whatever was collected.
         let (status, verdict) = failure.map { ($0.exitStatus, "the run failed: \($0.description)") } ?? sloVerdict(load: load, settings: settings)
@@ -153,6 +165,14 @@ public final class RunPipeline: @unchecked Sendable {
                 (runRecord.phases, runRecord.partial) = self.recorded()
                 runRecord.endUnixNs = WallClock.nowUnixNs()
                 try? self.write(runRecord, to: runFolder.appendingPathComponent("run.json"))
+            }
+        }
+        if failure == nil, load != nil, options.verifyFixes > 0 {
+            await verifyFixes(count: options.verifyFixes, runFolder: runFolder, root: root, settings: settings)
+            (runRecord.phases, runRecord.partial) = recorded()
+            try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))
+            await phase("report") {
+                do { try AnalysisStage.report(runFolder: runFolder) } catch { note(partial: "report: \(error)") }
             }
         }
         if load != nil || failure == nil { await writeCIFiles(runFolder: runFolder, settings: settings) }  // issue 7

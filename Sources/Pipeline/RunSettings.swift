@@ -15,6 +15,7 @@ struct RunSettings: Sendable {
     var environment: [String: String]
     var faultRate: Double
     var faults: [FaultKind]?
+    var resources = ChaosSettings.Resources()
     var delayUs: ClosedRange<Int>
     var routes: String?
     var seed: UInt64
@@ -51,6 +52,17 @@ struct RunSettings: Sendable {
         if let text = options.faults ?? experiment.faults?.kinds?.joined(separator: ",") {
             do { faults = try InjectOptions.parseFaults(text) } catch { throw .badInput(error.description) }
         }
+        var resources = ChaosSettings.Resources()
+        if let section = experiment.faults {
+            if let value = section.memoryMb { resources.memoryMb = value }
+            if let value = section.memoryCapMb { resources.memoryCapMb = value }
+            if let value = section.memoryHold { resources.holdUs = Int(value * 1e6) }
+            if let value = section.cpuBurn { resources.cpuUs = Int(value * 1e6) }
+            guard resources.memoryMb >= 0, resources.memoryCapMb >= 0, resources.holdUs >= 0, (0...5_000_000).contains(resources.cpuUs) else {
+                throw .badInput(
+                    "\(Experiment.fileName) faults: memory_mb, memory_cap_mb and memory_hold take non-negative numbers, cpu_burn 0 to 5 seconds")
+            }
+        }
         let load = experiment.load
         let rps = options.rps ?? (options.concurrency == nil ? load?.rps : nil)
         let concurrency = options.concurrency ?? load?.concurrency ?? 4
@@ -73,6 +85,9 @@ struct RunSettings: Sendable {
             services.removeAll { $0.name == service.name }
             services.append(service)
         }
+        if options.injectServices {
+            for index in services.indices where services[index].inject == nil { services[index].inject = true }
+        }
         let maxErrorRate = options.maxErrorRate ?? experiment.slo?.maxErrorRate
         let maxP99 = options.maxP99 ?? experiment.slo?.maxP99
         var recorded: [String: JSONValue] = [
@@ -81,23 +96,32 @@ struct RunSettings: Sendable {
             "deadline": .double(options.deadline), "seed": .int(Int(options.seed)),
             "services": .array(services.map { .string($0.name) }),
         ]
+        // Service name → its folder: analysis names a service's source files from the app folder.
+        let injected = services.filter { $0.inject == true }
+        if !injected.isEmpty {
+            recorded["inject_services"] = .object(Dictionary(injected.map { ($0.name, JSONValue.string($0.cwd ?? ".")) }, uniquingKeysWith: { first, _ in first }))
+        }
         if let rps { recorded["rps"] = .double(rps) }
         if let faults { recorded["faults"] = .array(faults.map { .string($0.rawValue) }) }
         if let plan { recorded["plan"] = .string(plan) }
         if let maxErrorRate { recorded["max_error_rate"] = .double(maxErrorRate) }
         if let maxP99 { recorded["max_p99"] = .double(maxP99) }
         if let routes = options.routes { recorded["routes"] = .string(routes) }
-        return RunSettings(
+        var settings = RunSettings(
             root: root, appID: options.app ?? experiment.app, serve: options.serve ?? experiment.serve, python: python,
             healthPaths: healthPaths, services: services, startupTimeout: options.startupTimeout, planFile: plan,
             environment: experiment.env ?? [:], faultRate: rate, faults: faults, delayUs: delay, routes: options.routes,
             seed: options.seed, rps: rps, concurrency: concurrency, duration: duration, timeout: options.timeout,
             deadline: options.deadline, minRequests: options.minRequests ?? load?.minRequests ?? 100,
             keepChaos: options.keepChaos, maxErrorRate: maxErrorRate, maxP99: maxP99, recordedOptions: recorded)
+        settings.resources = resources
+        return settings
     }
 
     func injectOptions(app: String) -> InjectOptions {
-        InjectOptions(faults: faults, rate: faultRate, delayUs: delayUs, routes: routes, app: app, seed: seed)
+        var options = InjectOptions(faults: faults, rate: faultRate, delayUs: delayUs, routes: routes, app: app, seed: seed)
+        options.resources = resources
+        return options
     }
 
     /// The app to run: the one named, else the only app outside the service folders.

@@ -14,6 +14,7 @@ enum MarkdownRenderer {
         out += chaosConfiguration(report.chaosConfiguration)
         out += loadResults(report.loadResults, charts: report.charts)
         out += failurePatterns(report.failurePatterns)
+        out += CascadeSection.render(report.crossServiceCascade)
         if let tests = report.testSuite { out += testsUnderChaos(tests) }
         if let exercise = report.exercise { out += notExercised(exercise) }
         out += fixProposals(report.fixProposals)
@@ -208,11 +209,12 @@ enum MarkdownRenderer {
             out += "- Expected effect: \(Markdown.inline(proposal.expectedEffect))\n"
             if let verified = proposal.verified {
                 out += "- Verified: error rate \(NumberText.percent(verified.errorRateBefore)) → "
-                    + "\(NumberText.percent(verified.errorRateAfter)), p99 \(NumberText.ms(verified.p99BeforeUs)) → "
-                    + "\(NumberText.ms(verified.p99AfterUs)) ms\n"
+                    + "\(NumberText.percent(verified.errorRateAfter)), p99 \(NumberText.ms(verified.p99BeforeUs)) ms → "
+                    + "\(NumberText.ms(verified.p99AfterUs)) ms (the same seeded chaos, re-run on a copy with this fix)\n"
             }
             out += "\n"
             if let diff = entry.diff {
+                out += "Apply with `chaos-test apply-fix <app> \(proposal.id)`; undo with `chaos-test revert-fix <app> \(proposal.id)`.\n\n"
                 out += Markdown.fencedBlock(diff, language: "diff") + "\n"
             } else {
                 out += "No diff: \(Markdown.inline(entry.diffNote ?? "none")).\n\n"

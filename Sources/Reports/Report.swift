@@ -18,6 +18,9 @@ public struct Report: Codable, Sendable, Equatable {
     /// What was cut short or skipped, and why; empty when the run was complete.
     public var partial: [String]
     public var charts: [ChartLink]
+    /// Faults in injected services and the app endpoints they broke (issue 8.5b); nil when the
+    /// run injected no service, and then the section is left out.
+    public var crossServiceCascade: [CrossServiceCascade]? = nil
     /// `run --pytest`: the app's suite with chaos off and on (absent without the flag).
     public var testSuite: TestRunComparison? = nil
     /// `run --coverage`: what the load reached (absent without the flag).
@@ -25,6 +28,7 @@ public struct Report: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schema, app, summary, partial, charts, exercise
+        case crossServiceCascade = "cross_service_cascade"
         case testSuite = "test_suite"
         case toolVersion = "tool_version"
         case chaosConfiguration = "chaos_configuration"

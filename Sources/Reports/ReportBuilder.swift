@@ -35,6 +35,7 @@ struct ReportBuilder {
             phaseTimings: phaseTimings(),
             partial: partialNotes(),
             charts: charts,
+            crossServiceCascade: folder.patterns.crossServiceCascades,
             testSuite: folder.testSuite,
             exercise: folder.exercise
         )
@@ -168,7 +169,7 @@ struct ReportBuilder {
         guard let proposals = folder.proposals else { return [] }
         return proposals.proposals.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }.map { proposal in
             guard let patch = proposal.patch else {
-                return Report.ProposalEntry(proposal: proposal, diff: nil, diffNote: "no automatic diff for this proposal yet")
+                return Report.ProposalEntry(proposal: proposal, diff: nil, diffNote: "this change needs a person; the rationale says what to do")
             }
             switch folder.text(atRelativePath: patch) {
             case .success(let text): return Report.ProposalEntry(proposal: proposal, diff: text, diffNote: nil)

@@ -12,7 +12,7 @@ struct ChaosTest: AsyncParsableCommand {
         subcommands: [
             ScanCommand.self, InjectCommand.self, RevertCommand.self, ChaosCommand.self, StatusCommand.self,
             CheckCommand.self, LoadCommand.self, RunCommand.self, DemoCommand.self, AnalyzeCommand.self,
-            ReportCommand.self,
+            ReportCommand.self, ProposeCommand.self, ApplyFixCommand.self, RevertFixCommand.self, CompareCommand.self,
         ]
     )
 }

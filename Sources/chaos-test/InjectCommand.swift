@@ -11,7 +11,7 @@ struct InjectCommand: ParsableCommand {
 
     @Argument(help: "The folder of the Python app.") var appDir: String
     @Option(
-        help: "Faults to inject, comma-separated: latency, exception, status, dependency (default: all that apply).")
+        help: "Faults to inject, comma-separated: latency, exception, status, dependency (default: all that apply); memory, cpu (opt-in, handlers only).")
     var faults: String?
     @Option(name: .customLong("fault-rate"), help: "Probability per hook call, in [0, 1].") var faultRate: Double = 0.1
     @Option(help: "Latency range in seconds, MIN-MAX.") var delay: String = "0.1-2.0"
@@ -19,6 +19,10 @@ struct InjectCommand: ParsableCommand {
     @Option(help: "The app object (module:attr) when the folder has several.") var app: String?
     @Option(help: "Seed of the deterministic fault decisions.") var seed: UInt64 = 0
     @Option(help: "HTTP status of `status` faults.") var status: Int = 503
+    @Option(help: "MB a `memory` fault holds (capped at 1024).") var memoryMb: Int = 64
+    @Option(help: "Seconds a `memory` fault holds its memory.") var memoryHold: Double = 0.2
+    @Option(help: "The most MB `memory` faults hold at once in one process.") var memoryCapMb: Int = 256
+    @Option(help: "Seconds a `cpu` fault burns the CPU (at most 5).") var cpuBurn: Double = 0.05
     @Option(help: "Use this scan.json instead of scanning the folder.") var scan: String?
     @Flag(name: .customLong("dry-run"), help: "Print the patches and change nothing.") var dryRun = false
     @Flag(help: "Machine output on stdout.") var json = false
@@ -33,10 +37,16 @@ struct InjectCommand: ParsableCommand {
                 throw InjectionError(
                     .input, "--status \(status): give an HTTP status between 100 and 599, for example 503.")
             }
-            let options = InjectOptions(
+            guard memoryMb >= 0, memoryCapMb >= 0, memoryHold >= 0, (0...5).contains(cpuBurn) else {
+                throw InjectionError(
+                    .input, "--memory-mb, --memory-cap-mb and --memory-hold take non-negative numbers, --cpu-burn 0 to 5 seconds.")
+            }
+            var options = InjectOptions(
                 faults: try faults.map(InjectOptions.parseFaults), rate: faultRate,
                 delayUs: try InjectOptions.parseDelay(delay),
                 routes: routes, app: app, seed: seed, status: status)
+            options.resources = ChaosSettings.Resources(
+                memoryMb: memoryMb, holdUs: Int(memoryHold * 1e6), memoryCapMb: memoryCapMb, cpuUs: Int(cpuBurn * 1e6))
             let scanResult = try ScanSource.load(root: root, scanFile: scan)
             let report = try Injector.inject(root: root, scan: scanResult, options: options, dryRun: dryRun)
             for diagnostic in report.diagnostics {

@@ -20,12 +20,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How to start the app, with {python} and {port} placeholders.") var serve: String?
     @Option(help: "The Python interpreter for the app and its services (default: the app's .venv, else python3).") var python: String?
     @Option(help: "The app's health path (default /healthz, then /).") var health: String?
-    @Option(name: .customLong("service"), help: "An extra process: 'name=...,cwd=...,command=...,health=...,url_env=...' (repeatable).")
+    @Option(name: .customLong("service"), help: "An extra process: 'name=...,cwd=...,command=...,health=...,url_env=...,inject=true' (repeatable).")
     var services: [String] = []
+    @Flag(help: "Inject chaos into every service folder too, not just the app (per service: inject=true).") var injectServices = false
     @Option(help: "Seconds each process may take to become healthy.") var startupTimeout: Double = 30
     @Option(help: "A load plan file (YAML or JSON).") var plan: String?
     @Option(help: "Probability that a hook fires, per call.") var faultRate: Double?
-    @Option(help: "Fault kinds: latency,exception,status,dependency.") var faults: String?
+    @Option(help: "Fault kinds: latency,exception,status,dependency (default), memory,cpu (opt-in).") var faults: String?
     @Option(help: "Injected delay range in seconds, MIN-MAX.") var delay: String?
     @Option(help: "Only inject into routes whose path matches this glob.") var routes: String?
     @Option(help: "Seed for faults and the load plan.") var seed: UInt64 = 1
@@ -39,6 +40,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Leave chaos injected at the end.") var keepChaos = false
     @Option(help: "SLO: highest acceptable error rate under chaos.") var maxErrorRate: Double?
     @Option(help: "SLO: highest acceptable p99 under chaos, in seconds.") var maxP99: Double?
+    @Option(help: "After proposing, re-run the same seeded chaos on a scratch copy with each of the top N fixes applied.")
+    var verifyFixes: Int = 0
+    @Option(
+        help: "Also run the same seeded experiment on a git worktree of this ref (HEAD~1, main) and compare; exit 1 if the working tree is worse.")
+    var compareRef: String?
+
+    func validate() throws {
+        guard verifyFixes >= 0 else { throw ValidationError("--verify-fixes takes a count >= 0, not \(verifyFixes).") }
+    }
 
     // CI integration (issue 7).
     @Option(help: "Write the SLO checks per endpoint as JUnit XML to FILE.", completion: .file()) var junit: String?
@@ -72,12 +82,26 @@ struct RunCommand: AsyncParsableCommand {
         options.minRequests = minRequests
         options.out = out.map { URL(fileURLWithPath: $0) }
         options.keepChaos = keepChaos
+        options.injectServices = injectServices
         options.maxErrorRate = maxErrorRate
         options.maxP99 = maxP99
         options.junit = junit.map { URL(fileURLWithPath: $0) }
         options.sarif = sarif.map { URL(fileURLWithPath: $0) }
         options.pytest = pytest
         options.coverage = coverage
+        options.verifyFixes = verifyFixes
+        if let compareRef {
+            let say: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let outcome: RefComparison.Outcome
+            do { outcome = try await RefComparison.run(options: options, ref: compareRef, say: say) } catch {
+                throw CLIFailure(message: error.description, code: error.exitStatus == 2 ? .badInput : .environment)
+            }
+            print(outcome.comparison.markdown)
+            print("comparison: \(outcome.report.path)")
+            if outcome.comparison.regressed { throw ExitCode(1) }
+            if outcome.current.exitStatus != 0 { throw ExitCode(outcome.current.exitStatus) }
+            return
+        }
         let outcome = try await Self.execute(options)
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The chaos-test executable built beside the tests.
 enum Binary {
@@ -10,6 +11,6 @@ enum Binary {
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-        try InjectionTests.run(path, arguments, environment: environment)
+        try TestSupport.run(path, arguments, environment: environment)
     }
 }

@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import TestSupport
 
 /// A small FastAPI-style app whose files carry every awkward byte a rewrite must keep: a BOM,
 /// CRLF line ends, tabs, no final newline, non-ASCII text, an executable mode, one-line bodies

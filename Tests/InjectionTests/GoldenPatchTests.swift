@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `Patches/<sample>/chaos/` holds what `inject --seed 1` writes for each sample: its patches,

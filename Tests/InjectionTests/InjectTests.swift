@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Injection

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The sample apps of this repository, copied to a temporary folder so tests never touch them.
 enum Samples {

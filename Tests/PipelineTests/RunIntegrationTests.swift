@@ -9,13 +9,7 @@ import Testing
     static let samples = ["orbital-travel-planner", "flask-inventory"]
 
     func options(for copy: SampleCopy, sample: String) throws -> RunOptions {
-        let python = repositoryRoot.appendingPathComponent("Samples/\(sample)/.venv/bin/python")
-        try #require(FileManager.default.isExecutableFile(atPath: python.path), "\(python.path) does not exist: run .ci/setup-python first")
-        var options = RunOptions(appRoot: copy.root)
-        options.python = python.path
-        options.duration = 6
-        options.deadline = 30
-        return options
+        try runOptions(for: copy, sample: sample)
     }
 
     @Test(arguments: samples) func runFindsEveryPlantedWeaknessAndLeavesNoTrace(sample: String) async throws {

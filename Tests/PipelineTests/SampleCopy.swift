@@ -1,4 +1,6 @@
 import Foundation
+import Pipeline
+import Testing
 import PythonSource
 
 /// A throwaway copy of a sample app with WEAKNESSES.md and every comment removed, so no
@@ -67,6 +69,17 @@ final class SampleCopy {
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
+
+/// Options for a short run of a sample copy with the sample's own virtualenv.
+func runOptions(for copy: SampleCopy, sample: String, duration: Double = 6, deadline: Double = 30) throws -> RunOptions {
+    let python = repositoryRoot.appendingPathComponent("Samples/\(sample)/.venv/bin/python")
+    try #require(FileManager.default.isExecutableFile(atPath: python.path), "\(python.path) does not exist: run .ci/setup-python first")
+    var options = RunOptions(appRoot: copy.root)
+    options.python = python.path
+    options.duration = duration
+    options.deadline = deadline
+    return options
+}
 
 /// One row of a sample's WEAKNESSES.md table.
 struct Weakness {

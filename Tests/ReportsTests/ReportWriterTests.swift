@@ -93,7 +93,7 @@ import Testing
         #expect(first.lowerBound < second.lowerBound)
         let diff = try #require(fixture.extraFiles["fixes/001-handle-dependency-error.patch"])
         #expect(section.contains("```diff\n" + diff + "```\n"))
-        #expect(section.contains("No diff: no automatic diff for this proposal yet."))
+        #expect(section.contains("No diff: this change needs a person; the rationale says what to do."))
         #expect(section.contains("No diff: fixes/003-reuse-client.patch is missing from the run folder."))
     }
 

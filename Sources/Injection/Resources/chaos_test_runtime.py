@@ -35,6 +35,17 @@ running test, and every event fired meanwhile carries it as "test". Tests call t
 Outside any request the middleware saw (app startup, background threads, scripts importing the
 app), hooks do not fire unless the settings say `"outside_requests": true`: a fault in startup
 code would only stop the app from starting.
+
+Resource faults (opt-in kinds): `memory` holds `memory_mb` MB (default 64) for `hold_us` (default
+200 ms), never more than `memory_cap_mb` (default 256, at most 1024) held at once by the process,
+then frees it; `cpu` burns `cpu_us` of CPU time (default 50 ms, at most 5 s). The event records
+what was really held (`memory_mb`), or burned (`cpu_us`) and how long that took (`delay_us`).
+
+Several services of one system: when a run injects a service too, the request id travels across
+the hop. While a request id is current, outgoing httpx and requests calls carry it in
+`X-Chaos-Request-Id` (the client classes are patched once the middleware sees a request id and
+settings exist), so the service's faults join the caller's request. `$CHAOS_TEST_SERVICE` names
+the service in every event line it writes.
 """
 
 import asyncio
@@ -42,6 +53,7 @@ import contextvars
 import hashlib
 import json
 import os
+import sys
 import threading
 import time
 
@@ -51,6 +63,13 @@ _STATE = contextvars.ContextVar("chaos_test_request", default=None)
 _LOCK = threading.Lock()
 _cache = {"key": None, "settings": None, "by_short": {}}
 _process_counts = {}
+_SERVICE = os.environ.get("CHAOS_TEST_SERVICE") or None
+_HEADER = "X-Chaos-Request-Id"
+_patched = set()
+# Bytes held by memory faults right now, across threads: the cap applies to their sum.
+_held = {"bytes": 0}
+_MEMORY_HARD_CAP_MB = 1024
+_CPU_HARD_CAP_US = 5000000
 _TEST = {"id": None}
 
 
@@ -90,6 +109,8 @@ def _write_event(record):
     path = _events_path()
     if not path:
         return
+    if _SERVICE is not None:
+        record["service"] = _SERVICE
     line = (json.dumps(record, sort_keys=True) + "\n").encode("utf-8")
     try:
         # One write on an O_APPEND descriptor: concurrent workers never interleave lines.
@@ -279,8 +300,8 @@ def _choose_exception(decision):
     return _exception(point_id, point, fault)
 
 
-def _record(point_id, fault, request_id, delay_us, error):
-    event = {
+def _record(point_id, fault, request_id, delay_us, error, extra=None):
+    record = {
         "time_unix_ns": time.time_ns(),
         "point": point_id,
         "fault": fault,
@@ -289,9 +310,11 @@ def _record(point_id, fault, request_id, delay_us, error):
         "exception": None if error is None else "%s.%s" % (type(error).__module__, type(error).__qualname__),
         "pid": os.getpid(),
     }
+    if extra:
+        record.update(extra)
     if _TEST["id"] is not None:
-        event["test"] = _TEST["id"]
-    _write_event(event)
+        record["test"] = _TEST["id"]
+    _write_event(record)
 
 
 def pytest_runtest_logstart(nodeid, location):
@@ -304,6 +327,50 @@ def pytest_runtest_logfinish(nodeid, location):
     _TEST["id"] = None
 
 
+def _bounded(value, default, low, high):
+    try:
+        value = int(default if value is None else value)
+    except (TypeError, ValueError):
+        value = default
+    return max(low, min(high, value))
+
+
+def _take_memory():
+    """Allocates and touches the memory a `memory` fault holds; returns (buffer, MB, hold in us)."""
+    default = (_cache["settings"] or {}).get("default") or {}
+    wanted = _bounded(default.get("memory_mb"), 64, 0, _MEMORY_HARD_CAP_MB)
+    cap = _bounded(default.get("memory_cap_mb"), 256, 0, _MEMORY_HARD_CAP_MB)
+    hold_us = _bounded(default.get("hold_us"), 200000, 0, 60000000)
+    with _LOCK:
+        granted = max(0, min(wanted, cap - _held["bytes"] // 1048576))
+        _held["bytes"] += granted * 1048576
+    buffer = bytearray(granted * 1048576)
+    # Touch every page, so the memory is resident (RSS), not just reserved.
+    buffer[::4096] = b"\x01" * len(range(0, len(buffer), 4096))
+    return buffer, granted, hold_us
+
+
+def _give_back(megabytes):
+    with _LOCK:
+        _held["bytes"] -= megabytes * 1048576
+
+
+def _burn_cpu():
+    """Burns `cpu_us` of this thread's CPU time (more wall time on a busy machine, never more
+    than 10 s of it); returns (wall us, CPU us)."""
+    default = (_cache["settings"] or {}).get("default") or {}
+    burn_us = _bounded(default.get("cpu_us"), 50000, 0, _CPU_HARD_CAP_US)
+    start = time.perf_counter()
+    cpu_start = time.thread_time()
+    digest = b"chaos-test"
+    while time.thread_time() - cpu_start < burn_us / 1e6 and time.perf_counter() - start < 10 + burn_us / 1e6:
+        for _ in range(200):
+            digest = hashlib.sha256(digest).digest()
+    # CPU first, wall last: the wall interval then encloses the CPU one.
+    cpu_us = int((time.thread_time() - cpu_start) * 1e6)
+    return int((time.perf_counter() - start) * 1e6), cpu_us
+
+
 def hook(short):
     """A sync injection point: maybe sleep, maybe raise. Does nothing without settings."""
     decision = _decide(short)
@@ -313,6 +380,19 @@ def hook(short):
     if fault == "latency":
         _record(point_id, fault, request_id, delay_us, None)
         time.sleep(delay_us / 1e6)
+        return
+    if fault == "cpu":
+        wall_us, cpu_us = _burn_cpu()
+        _record(point_id, fault, request_id, wall_us, None, {"cpu_us": cpu_us})
+        return
+    if fault == "memory":
+        buffer, megabytes, hold_us = _take_memory()
+        try:
+            _record(point_id, fault, request_id, hold_us, None, {"memory_mb": megabytes})
+            time.sleep(hold_us / 1e6)
+        finally:
+            del buffer
+            _give_back(megabytes)
         return
     error = _choose_exception(decision)
     _record(point_id, fault, request_id, 0, error)
@@ -329,9 +409,72 @@ async def ahook(short):
         _record(point_id, fault, request_id, delay_us, None)
         await asyncio.sleep(delay_us / 1e6)
         return
+    if fault == "cpu":
+        # Burned on the event loop on purpose: that is what CPU-bound work in a handler does.
+        wall_us, cpu_us = _burn_cpu()
+        _record(point_id, fault, request_id, wall_us, None, {"cpu_us": cpu_us})
+        return
+    if fault == "memory":
+        buffer, megabytes, hold_us = _take_memory()
+        try:
+            _record(point_id, fault, request_id, hold_us, None, {"memory_mb": megabytes})
+            await asyncio.sleep(hold_us / 1e6)
+        finally:
+            del buffer
+            _give_back(megabytes)
+        return
     error = _choose_exception(decision)
     _record(point_id, fault, request_id, 0, error)
     raise error
+
+
+def _tag(headers):
+    """Adds the current request id to an outgoing request's headers, unless it has one."""
+    state = _STATE.get()
+    request_id = state.get("id") if state is not None else None
+    if request_id is not None and _HEADER not in headers:
+        headers[_HEADER] = request_id
+
+
+def _propagate():
+    """Patches the HTTP clients the app has imported so outgoing calls carry the request id.
+
+    Only clients already imported are patched (nothing is imported on the app's behalf), each
+    once; the patched methods add the header only while a request id is current.
+    """
+    httpx = sys.modules.get("httpx")
+    if httpx is not None and "httpx" not in _patched:
+        _patched.add("httpx")
+        send = httpx.Client.send
+        asend = httpx.AsyncClient.send
+
+        def client_send(self, request, *args, **kwargs):
+            _tag(request.headers)
+            return send(self, request, *args, **kwargs)
+
+        async def async_client_send(self, request, *args, **kwargs):
+            _tag(request.headers)
+            return await asend(self, request, *args, **kwargs)
+
+        httpx.Client.send = client_send
+        httpx.AsyncClient.send = async_client_send
+    requests = sys.modules.get("requests")
+    if requests is not None and "requests" not in _patched and hasattr(requests, "Session"):
+        _patched.add("requests")
+        session_send = requests.Session.send
+
+        def send_with_id(self, request, **kwargs):
+            # Session.request (and requests.get...) ends in send with the prepared request.
+            _tag(request.headers)
+            return session_send(self, request, **kwargs)
+
+        requests.Session.send = send_with_id
+
+
+def _enter(request_id):
+    if request_id is not None and len(_patched) < 2 and _settings() is not None:
+        _propagate()
+    return _STATE.set({"id": request_id, "counts": {}})
 
 
 class ASGIMiddleware:
@@ -349,7 +492,7 @@ class ASGIMiddleware:
             if name.lower() == b"x-chaos-request-id":
                 request_id = value.decode("latin-1")
                 break
-        token = _STATE.set({"id": request_id, "counts": {}})
+        token = _enter(request_id)
         try:
             await self.app(scope, receive, send)
         finally:
@@ -363,7 +506,7 @@ class WSGIMiddleware:
         self.app = app
 
     def __call__(self, environ, start_response):
-        token = _STATE.set({"id": environ.get("HTTP_X_CHAOS_REQUEST_ID"), "counts": {}})
+        token = _enter(environ.get("HTTP_X_CHAOS_REQUEST_ID"))
         try:
             return self.app(environ, start_response)
         finally:

@@ -1,10 +1,10 @@
 import Foundation
 
 /// A fresh folder under the system temp dir, removed when the test is done.
-final class TemporaryDirectory: Sendable {
-    let path: String
+public final class TemporaryDirectory: Sendable {
+    public let path: String
 
-    init() throws {
+    public init() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         path = url.path
@@ -12,20 +12,20 @@ final class TemporaryDirectory: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func write(_ relative: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
+    public func write(_ relative: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
         let url = URL(fileURLWithPath: path + "/" + relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
     }
 
-    func read(_ relative: String) -> [UInt8]? {
+    public func read(_ relative: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path + "/" + relative).map { [UInt8]($0) }
     }
 }
 
 /// Runs a program and returns its exit status and combined output.
-func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+public func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
     throws -> (Int32, String)
 {
     let process = Process()

@@ -1,0 +1,179 @@
+import Artifacts
+import Foundation
+
+/// `chaos-test compare <old-run> <new-run>`: the same chaos, before and after a change.
+///
+/// Each side's figures come from its failure-patterns.json (the chaos phase, per endpoint and
+/// `*` overall). A change counts only beyond noise: an error-rate move must exceed the absolute
+/// tolerance and be significant by a two-proportion z-test (|z| > 1.96); a p99 move must exceed
+/// both the relative and the absolute tolerance.
+public struct RunComparison: Codable, Sendable, Equatable {
+    public enum Direction: String, Codable, Sendable { case better, worse, unchanged }
+    public enum Verdict: String, Codable, Sendable { case better, worse, mixed, unchanged }
+
+    public struct Thresholds: Codable, Sendable, Equatable {
+        /// Absolute error-rate change that counts (0.02 = 2 percentage points).
+        public var errorRate: Double
+        /// Relative p99 change that counts (0.25 = 25%).
+        public var p99Relative: Double
+        /// Absolute p99 change that counts, in microseconds.
+        public var p99AbsoluteUs: Int
+
+        public init(errorRate: Double = 0.02, p99Relative: Double = 0.25, p99AbsoluteUs: Int = 50_000) {
+            self.errorRate = errorRate
+            self.p99Relative = p99Relative
+            self.p99AbsoluteUs = p99AbsoluteUs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case errorRate = "error_rate"
+            case p99Relative = "p99_relative"
+            case p99AbsoluteUs = "p99_absolute_us"
+        }
+    }
+
+    public struct EndpointChange: Codable, Sendable, Equatable {
+        public var endpoint: String
+        public var requestsBefore: Int
+        public var requestsAfter: Int
+        public var errorRateBefore: Double
+        public var errorRateAfter: Double
+        public var p95BeforeUs: Int
+        public var p95AfterUs: Int
+        public var p99BeforeUs: Int
+        public var p99AfterUs: Int
+        public var errorRate: Direction
+        public var p99: Direction
+
+        enum CodingKeys: String, CodingKey {
+            case endpoint
+            case requestsBefore = "requests_before"
+            case requestsAfter = "requests_after"
+            case errorRateBefore = "error_rate_before"
+            case errorRateAfter = "error_rate_after"
+            case p95BeforeUs = "p95_before_us"
+            case p95AfterUs = "p95_after_us"
+            case p99BeforeUs = "p99_before_us"
+            case p99AfterUs = "p99_after_us"
+            case errorRate = "error_rate"
+            case p99
+        }
+    }
+
+    /// A pattern by what it is, not where: a fix moves lines, so the same weakness in the fixed
+    /// source sits at another line. Titles name the callee and function.
+    public struct PatternRef: Codable, Sendable, Equatable, Hashable {
+        public var kind: String
+        public var title: String
+        public var location: String
+
+        public static func == (a: PatternRef, b: PatternRef) -> Bool { a.kind == b.kind && a.title == b.title }
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(kind)
+            hasher.combine(title)
+        }
+    }
+
+    public var schema: Int = 1
+    public var old: String
+    public var new: String
+    public var thresholds: Thresholds
+    public var overall: EndpointChange?
+    public var endpoints: [EndpointChange]
+    public var disappeared: [PatternRef]
+    public var appeared: [PatternRef]
+    public var verdict: Verdict
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case schema, old, new, thresholds, overall, endpoints, disappeared, appeared, verdict, notes
+    }
+
+    /// True when anything got worse beyond noise: the exit status is 1 then.
+    public var regressed: Bool { verdict == .worse || verdict == .mixed }
+
+    public static func compare(old: URL, new: URL, thresholds: Thresholds = Thresholds()) throws(ComparisonError) -> RunComparison {
+        let before = try load(old)
+        let after = try load(new)
+        var notes: [String] = []
+        if let a = before.run, let b = after.run, a.seed != b.seed {
+            notes.append("the runs used different seeds (\(a.seed) and \(b.seed)), so their faults differ; compare runs with one seed.")
+        }
+        var endpoints: [EndpointChange] = []
+        var overall: EndpointChange?
+        for key in Set(before.patterns.endpoints.keys).union(after.patterns.endpoints.keys).sorted() {
+            guard let x = before.patterns.endpoints[key]?.chaos, let y = after.patterns.endpoints[key]?.chaos else {
+                notes.append("\(key) ran in only one of the runs; it is left out.")
+                continue
+            }
+            let change = EndpointChange(
+                endpoint: key, requestsBefore: x.requests, requestsAfter: y.requests, errorRateBefore: x.errorRate,
+                errorRateAfter: y.errorRate, p95BeforeUs: x.p95Us, p95AfterUs: y.p95Us, p99BeforeUs: x.p99Us,
+                p99AfterUs: y.p99Us,
+                errorRate: errorDirection(x, y, thresholds), p99: p99Direction(x.p99Us, y.p99Us, thresholds))
+            if key == "*" { overall = change } else { endpoints.append(change) }
+        }
+        let a = Set(before.patterns.patterns.filter { $0.evidenceKind == .measured }.map(ref))
+        let b = Set(after.patterns.patterns.filter { $0.evidenceKind == .measured }.map(ref))
+        let disappeared = a.subtracting(b).sorted { ($0.kind, $0.location) < ($1.kind, $1.location) }
+        let appeared = b.subtracting(a).sorted { ($0.kind, $0.location) < ($1.kind, $1.location) }
+        let moves = (overall.map { [$0] } ?? []) + endpoints
+        let worse = moves.contains { $0.errorRate == .worse || $0.p99 == .worse }
+        let better = moves.contains { $0.errorRate == .better || $0.p99 == .better }
+        let verdict: Verdict = worse && better ? .mixed : worse ? .worse : better ? .better : .unchanged
+        return RunComparison(
+            old: old.path, new: new.path, thresholds: thresholds, overall: overall, endpoints: endpoints,
+            disappeared: disappeared, appeared: appeared, verdict: verdict, notes: notes)
+    }
+
+    static func errorDirection(_ x: EndpointFigures, _ y: EndpointFigures, _ t: Thresholds) -> Direction {
+        let delta = y.errorRate - x.errorRate
+        guard abs(delta) > t.errorRate, x.requests > 0, y.requests > 0 else { return .unchanged }
+        let n1 = Double(x.requests)
+        let n2 = Double(y.requests)
+        let pooled = (x.errorRate * n1 + y.errorRate * n2) / (n1 + n2)
+        let se = (pooled * (1 - pooled) * (1 / n1 + 1 / n2)).squareRoot()
+        guard se > 0, abs(delta) / se > 1.96 else { return .unchanged }
+        return delta < 0 ? .better : .worse
+    }
+
+    static func p99Direction(_ before: Int, _ after: Int, _ t: Thresholds) -> Direction {
+        let delta = after - before
+        guard abs(delta) > t.p99AbsoluteUs, Double(abs(delta)) > Double(max(before, 1)) * t.p99Relative else {
+            return .unchanged
+        }
+        return delta < 0 ? .better : .worse
+    }
+
+    static func ref(_ pattern: Pattern) -> PatternRef {
+        let location = pattern.locations.first.map { "\($0.file):\($0.line)" } ?? ""
+        return PatternRef(kind: pattern.kind.rawValue, title: pattern.title, location: location)
+    }
+
+    struct Side {
+        var patterns: FailurePatterns
+        var run: RunRecord?
+    }
+
+    static func load(_ folder: URL) throws(ComparisonError) -> Side {
+        let url = folder.appendingPathComponent("failure-patterns.json")
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ComparisonError(
+                "\(url.path) is missing; compare needs two run folders that `chaos-test run` (or analyze) wrote.")
+        }
+        let patterns: FailurePatterns
+        do { patterns = try ArtifactJSON.decode(FailurePatterns.self, from: data) } catch {
+            throw ComparisonError("\(url.path) is not a valid failure-patterns.json: \(error). Run `chaos-test analyze` on it again.")
+        }
+        let run = FileManager.default.contents(atPath: folder.appendingPathComponent("run.json").path).flatMap {
+            try? ArtifactJSON.decode(RunRecord.self, from: $0)
+        }
+        return Side(patterns: patterns, run: run)
+    }
+}
+
+public struct ComparisonError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
