@@ -102,6 +102,18 @@ import Testing
         for (proposal, result) in zip(proposals.proposals, run.results) {
             #expect((proposal.patch != nil) == (result.fixes != nil))
         }
+        // The orbital sample's proposals carry real diffs: their fixes replace whole lines of
+        // files that exist, inside each file.
+        let fixed = run.results.compactMap(\.fixes).flatMap { $0 }.flatMap(\.artifactChanges)
+        #expect(!fixed.isEmpty)
+        for change in fixed {
+            let source = try String(contentsOf: copy.root.appendingPathComponent(change.artifactLocation.uri), encoding: .utf8)
+            let lines = source.split(separator: "\n", omittingEmptySubsequences: false).count
+            for replacement in change.replacements {
+                #expect(replacement.deletedRegion.startLine >= 1 && (replacement.deletedRegion.endLine ?? 0) <= lines + 1)
+                #expect(replacement.deletedRegion.startColumn == 1 && replacement.deletedRegion.endColumn == 1)
+            }
+        }
 
         // The tree is byte-identical (no .pytest_cache, no __pycache__, no .coverage) and nothing is left running.
         #expect(try copy.snapshot() == before)
