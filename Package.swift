@@ -27,6 +27,10 @@ let package = Package(
         .target(name: "Discovery", dependencies: ["PythonSource", "Artifacts"]),
         // libxml2 as a system library (pkg-config libxml-2.0).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Safe, read-only XML documents and a writer, over libxml2.
+        .target(name: "XML", dependencies: ["CLibXML2"]),
+        // CI formats: JUnit and Cobertura in, JUnit and SARIF out.
+        .target(name: "TestEvidence", dependencies: ["XML", "Artifacts", "Patching"]),
         // Request plans, the HTTP engine, the recorder and the load-results.json streams.
         .target(
             name: "LoadGen",
@@ -77,6 +81,7 @@ let package = Package(
             dependencies: [
                 "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Comparison", "Reports",
                 "Monitor",
+                "TestEvidence",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -93,6 +98,8 @@ let package = Package(
             dependencies: ["Discovery", "PythonSource"],
             path: "Sources/scan-benchmark"
         ),
+        // Figures for issue 7: the JUnit reader vs xmllint and Python's xml.etree on 100,000 test cases.
+        .executableTarget(name: "xml-benchmark", dependencies: ["TestEvidence", "XML"], path: "Sources/xml-benchmark"),
         // Figures for issue 4: chaos-test load vs wrk, and the recorder's memory on a million records.
         .executableTarget(
             name: "load-benchmark",
@@ -113,9 +120,13 @@ let package = Package(
         .testTarget(
             name: "LocustTests",
             dependencies: ["Locust", "LoadGen", "Artifacts", "Discovery", "Injection", "Patching", "TestSupport"]),
+        .testTarget(name: "XMLTests", dependencies: ["XML"]),
+        .testTarget(name: "TestEvidenceTests", dependencies: ["TestEvidence", "XML", "Artifacts"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "Monitor", "TestSupport"]),
+            dependencies: [
+                "Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "Monitor", "TestSupport", "TestEvidence",
+            ]),
         // Helpers the test targets share: temporary folders, running programs.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PatchingTests", dependencies: ["Patching", "TestSupport"]),

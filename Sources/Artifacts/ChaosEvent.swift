@@ -22,9 +22,12 @@ public struct ChaosEvent: Codable, Sendable, Equatable {
     public var memoryMb: Int?
     /// The CPU time a `cpu` fault burned (its `delay_us` is the wall time that took).
     public var cpuUs: Int?
+    /// The pytest node id of the test running when the fault fired (`run --pytest` loads the
+    /// runtime as a pytest plugin); nil outside a test run.
+    public var test: String?
 
     enum CodingKeys: String, CodingKey {
-        case point, fault, exception, pid, settings, service
+        case point, fault, exception, pid, settings, service, test
         case memoryMb = "memory_mb"
         case cpuUs = "cpu_us"
         case timeUnixNs = "time_unix_ns"
@@ -34,8 +37,9 @@ public struct ChaosEvent: Codable, Sendable, Equatable {
 
     public init(
         timeUnixNs: Int, point: String?, fault: String?, requestId: String?, delayUs: Int?, exception: String?,
-        pid: Int?, settings: JSONValue? = nil
+        pid: Int?, settings: JSONValue? = nil, test: String? = nil
     ) {
+        self.test = test
         self.timeUnixNs = timeUnixNs
         self.point = point
         self.fault = fault

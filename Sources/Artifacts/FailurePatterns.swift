@@ -270,6 +270,8 @@ public enum PatternKind: String, Codable, Sendable, CaseIterable {
     case threadPoolExhaustion = "thread-pool-exhaustion"
     case unattributedErrors = "unattributed-errors"
     case cascade
+    /// A test of the app's own suite that passes with chaos off and fails with it on (`run --pytest`).
+    case testFailsUnderChaos = "test-fails-under-chaos"
     // Found in the source.
     case missingTimeout = "missing-timeout"
     case blockingCallInAsync = "blocking-call-in-async"

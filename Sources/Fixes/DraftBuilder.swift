@@ -208,6 +208,10 @@ enum DraftBuilder {
                         + "fail fast instead of queueing.",
                     edits: context.file(call.file).flatMap { RecipeWriter.bulkhead(call, limit: limit, in: $0) })
             }
+        case .testFailsUnderChaos:
+            // A test broken by chaos names the points that fired in it; the load's patterns at
+            // those points carry the recipes, so it adds no proposal of its own.
+            break
         }
         // A dependency whose failures break several endpoints at once: stop calling it for a while.
         if pattern.kind == .cascade, case .int(let failing)? = pattern.evidence["endpoints_failing"], failing >= 2,

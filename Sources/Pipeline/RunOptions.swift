@@ -39,6 +39,15 @@ public struct RunOptions: Sendable {
     public static let defaultRampStepSeconds = 5.0
     // Issue 8, monitor: where the live monitor writes during the load; nil for none.
     public var monitor: LiveMonitor.Output?
+    // MARK: CI integration (issue 7): test evidence in, JUnit/SARIF out.
+    /// Write the SLO checks as JUnit XML here at the end of the run.
+    public var junit: URL?
+    /// Write the fix proposals and static findings as SARIF 2.1.0 here.
+    public var sarif: URL?
+    /// Run the app's pytest suite with chaos off and on, and report the tests that fail only under chaos.
+    public var pytest = false
+    /// Run the app under coverage.py during the load and report what the load never reached.
+    public var coverage = false
 
     public init(appRoot: URL) {
         self.appRoot = appRoot

@@ -1,6 +1,7 @@
 import Artifacts
 import LoadGen
 import Foundation
+import Patching
 
 extension RunPipeline {
     /// Starts each service in turn (each on a free loopback port, healthy before the next),
@@ -53,16 +54,22 @@ extension RunPipeline {
         for (key, value) in environment { childEnvironment[key] = value }
         // The runtime writes the faults it fires straight into the run folder.
         childEnvironment["CHAOS_TEST_EVENTS"] = runFolder.appendingPathComponent("events.jsonl").path
+        let command = try await coverageCommand(try settings.serveCommand(app: app, port: port), settings: settings, runFolder: runFolder)
         let spec = ProcessSpec(
-            name: "app \(app.id)", command: try settings.serveCommand(app: app, port: port), workingDirectory: root.path,
+            name: "app \(app.id)", command: command, workingDirectory: root.path,
             environment: childEnvironment, log: runFolder.appendingPathComponent("logs/app.log"), healthPort: port,
             healthPaths: settings.healthPaths, startupTimeout: settings.startupTimeout)
-        return try await phase("start app") {
+        let result = try await phase("start app") {
             try await ManagedProcess.with(spec) { running in
                 say("  \(app.id) is up on 127.0.0.1:\(port) (pid \(running.pid))")
                 return try await body(running)
             }
         }
+        // Issue 7: evidence that needs the hooks still in the source, once the app has stopped
+        // (coverage.py writes its data on the way out).
+        await collectCoverage(settings: settings, runFolder: runFolder)
+        if let appRoot = try? AppRoot(root.path) { await runTestSuite(settings: settings, appRoot: appRoot, runFolder: runFolder) }
+        return result
     }
 
     /// What every child gets: unbuffered output (so logs are complete when it is stopped) and

@@ -175,6 +175,7 @@ public final class RunPipeline: @unchecked Sendable {
                 do { try AnalysisStage.report(runFolder: runFolder) } catch { note(partial: "report: \(error)") }
             }
         }
+        if load != nil || failure == nil { await writeCIFiles(runFolder: runFolder, settings: settings) }  // issue 7
         (runRecord.phases, runRecord.partial) = recorded()
         runRecord.endUnixNs = WallClock.nowUnixNs()
         try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))
@@ -257,6 +258,7 @@ public final class RunPipeline: @unchecked Sendable {
         await phase("analyze") {
             do { try AnalysisStage.analyze(runFolder: runFolder) } catch { note(partial: "analyze: \(error)") }
         }
+        mergeTestPatterns(runFolder: runFolder)  // issue 7: tests that fail only under chaos
         await phase("propose") {
             do { try AnalysisStage.propose(runFolder: runFolder) } catch { note(partial: "propose: \(error)") }
         }

@@ -16,6 +16,8 @@ enum MarkdownRenderer {
         if let ramp = report.ramp { out += Self.ramp(ramp, charts: report.charts) }
         out += failurePatterns(report.failurePatterns)
         out += CascadeSection.render(report.crossServiceCascade)
+        if let tests = report.testSuite { out += testsUnderChaos(tests) }
+        if let exercise = report.exercise { out += notExercised(exercise) }
         out += fixProposals(report.fixProposals)
         out += phaseTimings(report.phaseTimings)
         out += partial(report.partial)

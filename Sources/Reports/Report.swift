@@ -23,10 +23,15 @@ public struct Report: Codable, Sendable, Equatable {
     public var crossServiceCascade: [CrossServiceCascade]? = nil
     /// The `--ramp` steps and the breaking point (ramp.json), when the run ramped.
     public var ramp: RampResult?
+    /// `run --pytest`: the app's suite with chaos off and on (absent without the flag).
+    public var testSuite: TestRunComparison? = nil
+    /// `run --coverage`: what the load reached (absent without the flag).
+    public var exercise: ExerciseReport? = nil
 
     enum CodingKeys: String, CodingKey {
-        case schema, app, summary, partial, charts, ramp
+        case schema, app, summary, partial, charts, ramp, exercise
         case crossServiceCascade = "cross_service_cascade"
+        case testSuite = "test_suite"
         case toolVersion = "tool_version"
         case chaosConfiguration = "chaos_configuration"
         case loadResults = "load_results"

@@ -36,7 +36,9 @@ struct ReportBuilder {
             partial: partialNotes(),
             charts: charts,
             crossServiceCascade: folder.patterns.crossServiceCascades,
-            ramp: folder.ramp
+            ramp: folder.ramp,
+            testSuite: folder.testSuite,
+            exercise: folder.exercise
         )
     }
 

@@ -19,6 +19,8 @@ struct RunFolder {
     let loadHeader: LoadResultsReader.Header
     let patterns: FailurePatterns
     let proposals: FixProposals?
+    let testSuite: TestRunComparison?
+    let exercise: ExerciseReport?
     let events: [ChaosEvent]
     /// ramp.json, when the run ramped the fault rate (issue 8).
     let ramp: RampResult?
@@ -37,6 +39,8 @@ struct RunFolder {
         patterns = try Self.decode(FailurePatterns.self, Self.patternsFile, in: url, required: true)!
         proposals = try Self.decode(FixProposals.self, Self.proposalsFile, in: url, required: false)
         ramp = try Self.decode(RampResult.self, RampResult.fileName, in: url, required: false)
+        testSuite = try Self.decode(TestRunComparison.self, TestRunComparison.fileName, in: url, required: false)
+        exercise = try Self.decode(ExerciseReport.self, ExerciseReport.fileName, in: url, required: false)
         let loadURL = url.appendingPathComponent(Self.loadFile)
         guard FileManager.default.fileExists(atPath: loadURL.path) else { throw ReportError.missing(Self.loadFile, in: url.path) }
         load = LoadResultsReader(url: loadURL)

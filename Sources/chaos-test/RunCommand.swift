@@ -62,6 +62,14 @@ struct RunCommand: AsyncParsableCommand {
         guard verifyFixes >= 0 else { throw ValidationError("--verify-fixes takes a count >= 0, not \(verifyFixes).") }
     }
 
+    // CI integration (issue 7).
+    @Option(help: "Write the SLO checks per endpoint as JUnit XML to FILE.", completion: .file()) var junit: String?
+    @Option(help: "Write the fix proposals and static findings as SARIF 2.1.0 to FILE.", completion: .file()) var sarif: String?
+    @Flag(help: "Also run the app's pytest suite with chaos off and on; tests failing only under chaos become failure patterns.")
+    var pytest = false
+    @Flag(help: "Run the app under coverage.py during the load; the report lists routes and injection points never reached.")
+    var coverage = false
+
     func run() async throws {
         var options = RunOptions(appRoot: URL(fileURLWithPath: appDir))
         options.app = app
@@ -92,6 +100,10 @@ struct RunCommand: AsyncParsableCommand {
         options.ramp = ramp
         options.rampStepSeconds = rampStep
         options.monitor = Self.monitorOutput(monitor)
+        options.junit = junit.map { URL(fileURLWithPath: $0) }
+        options.sarif = sarif.map { URL(fileURLWithPath: $0) }
+        options.pytest = pytest
+        options.coverage = coverage
         options.verifyFixes = verifyFixes
         if let compareRef {
             let say: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }

@@ -27,6 +27,11 @@ Decisions are deterministic: a call fires if and only if
 where n counts the calls of that point within the request (a per-process counter when there is
 no request id). The fault kind and the delay come from further draws of the same hash input.
 
+Under pytest (`python -m pytest -p chaos_test_runtime`, as `chaos-test run --pytest` does), this
+module is also a pytest plugin: pytest_runtest_logstart/logfinish record the node id of the
+running test, and every event fired meanwhile carries it as "test". Tests call the app in-process
+(TestClient) without a request id, so this is how a fault is tied to the test it broke.
+
 Outside any request the middleware saw (app startup, background threads, scripts importing the
 app), hooks do not fire unless the settings say `"outside_requests": true`: a fault in startup
 code would only stop the app from starting.
@@ -65,6 +70,7 @@ _patched = set()
 _held = {"bytes": 0}
 _MEMORY_HARD_CAP_MB = 1024
 _CPU_HARD_CAP_US = 5000000
+_TEST = {"id": None}
 
 
 class ChaosFault(RuntimeError):
@@ -306,7 +312,19 @@ def _record(point_id, fault, request_id, delay_us, error, extra=None):
     }
     if extra:
         record.update(extra)
+    if _TEST["id"] is not None:
+        record["test"] = _TEST["id"]
     _write_event(record)
+
+
+def pytest_runtest_logstart(nodeid, location):
+    """pytest plugin hook: a test (setup, call, teardown) starts."""
+    _TEST["id"] = nodeid
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    """pytest plugin hook: the test is over."""
+    _TEST["id"] = None
 
 
 def _bounded(value, default, low, high):
