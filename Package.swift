@@ -66,10 +66,12 @@ let package = Package(
         .target(name: "Comparison", dependencies: ["Artifacts"]),
         .target(name: "Fixes", dependencies: ["Artifacts", "PythonSource", "Patching", "Injection"]),
         // `load --engine locust`: the plan as a locustfile, Locust's master and workers, records converted.
+        // Processes on this machine: alive or not, a free loopback port, a child's environment.
+        .target(name: "LocalProcess", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")]),
         .target(
             name: "Locust",
             dependencies: [
-                "Artifacts", "LoadGen", .product(name: "Subprocess", package: "swift-subprocess"),
+                "Artifacts", "LoadGen", "LocalProcess", .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             resources: [.copy("Resources/locustfile_template.py")]
         ),
@@ -80,9 +82,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Artifacts", "Discovery", "Patching", "Injection", "LoadGen", "Analysis", "Fixes", "Comparison", "Reports",
-                "Monitor",
-                "TestEvidence",
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "Monitor", "TestEvidence", "LocalProcess", .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

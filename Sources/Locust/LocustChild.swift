@@ -1,5 +1,6 @@
 import Foundation
 import LoadGen
+import LocalProcess
 import Subprocess
 import SystemPackage
 
@@ -31,12 +32,7 @@ struct LocustChild: Sendable {
             throw LoadError.environment("cannot write the log \(log.path): \(error)")
         }
         defer { try? descriptor.close() }
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        var entries: [Environment.Key: String] = [:]
-        for (key, value) in merged {
-            if let key = Environment.Key(codingKey: VariableName(stringValue: key)) { entries[key] = value }
-        }
+        let entries = LocalProcess.environmentEntries(adding: environment)
         var options = PlatformOptions()
         // Its own session: Ctrl-C reaches chaos-test, which then stops Locust in order.
         options.createSession = true
@@ -70,25 +66,7 @@ struct LocustChild: Sendable {
         }
     }
 
-    /// True while the process exists and is not a zombie (an exited child stays one until reaped).
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        // /proc files report a size of 0: read until read(2) returns nothing.
-        let fd = open("/proc/\(pid)/stat", O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 512)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        let stat = String(decoding: bytes, as: UTF8.self)
-        guard let close = stat.lastIndex(of: ")") else { return true }
-        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-        return state != "Z" && state != "X"
-    }
+    static func isAlive(_ pid: Int32) -> Bool { LocalProcess.isAlive(pid) }
 
     /// The last lines of the log, for an error message.
     func tail(_ lines: Int = 15) -> String {
@@ -96,12 +74,4 @@ struct LocustChild: Sendable {
         return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).suffix(lines)
             .map { "    " + $0 }.joined(separator: "\n")
     }
-}
-
-/// An environment variable's name as a coding key, the public way to build an `Environment.Key`.
-private struct VariableName: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }

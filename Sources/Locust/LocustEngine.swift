@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import LocalProcess
 import LoadGen
 
 #if canImport(Glibc)
@@ -262,21 +263,9 @@ public enum LocustEngine {
 
     /// A free TCP port on 127.0.0.1 for the master's ZeroMQ socket, chosen by the kernel.
     static func freeLoopbackPort() throws(LoadError) -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LoadError.environment("cannot open a socket to find a free port") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard let port = LocalProcess.freeLoopbackPort() else {
+            throw LoadError.environment("cannot bind a loopback port for the Locust master")
         }
-        guard bound == 0 else { throw LoadError.environment("cannot bind a loopback port for the Locust master") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return port
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LocalProcess
 import Subprocess
 import SystemPackage
 
@@ -69,13 +70,7 @@ public enum ManagedProcess {
             throw RunError.environment("cannot write the log \(spec.log.path): \(error)")
         }
         defer { try? descriptor.close() }
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in spec.environment { environment[key] = value }
-        // `.custom` with keys, not raw bytes: 1.0.2 hands raw rows to strdup without a NUL.
-        var entries: [Environment.Key: String] = [:]
-        for (name, value) in environment {
-            if let key = Environment.Key(codingKey: NameKey(stringValue: name)) { entries[key] = value }
-        }
+        let entries = LocalProcess.environmentEntries(adding: spec.environment)
         var options = PlatformOptions()
         // Its own session: a Ctrl-C at the terminal reaches chaos-test, which then stops the
         // child in order, instead of killing the app mid-request behind its back.
@@ -129,24 +124,7 @@ public enum ManagedProcess {
     }
 
     /// True while the process exists and is not a zombie.
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        // /proc files report a size of 0, so read them with read(2) until it returns nothing.
-        let fd = open("/proc/\(pid)/stat", O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 512)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        let stat = String(decoding: bytes, as: UTF8.self)
-        guard let close = stat.lastIndex(of: ")") else { return true }
-        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-        return state != "Z" && state != "X"
-    }
+    static func isAlive(_ pid: Int32) -> Bool { LocalProcess.isAlive(pid) }
 
     static func tail(of url: URL, lines: Int) -> String {
         guard let data = FileManager.default.contents(atPath: url.path) else { return "(no output)" }
@@ -186,31 +164,9 @@ enum HealthProbe {
 
     /// A free TCP port on 127.0.0.1, chosen by the kernel.
     static func freePort() throws(RunError) -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RunError.environment("cannot open a socket to find a free port") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard let port = LocalProcess.freeLoopbackPort() else {
+            throw RunError.environment("cannot bind a loopback port to find a free one")
         }
-        guard bound == 0 else { throw RunError.environment("cannot bind a loopback port to find a free one") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return port
     }
-}
-
-/// An environment variable's name as a coding key, the public way to build an
-/// `Environment.Key` from a runtime string.
-private struct NameKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
