@@ -121,7 +121,7 @@ let package = Package(
             name: "LocustTests",
             dependencies: ["Locust", "LoadGen", "Artifacts", "Discovery", "Injection", "Patching", "TestSupport"]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
-        .testTarget(name: "TestEvidenceTests", dependencies: ["TestEvidence", "XML", "Artifacts"]),
+        .testTarget(name: "TestEvidenceTests", dependencies: ["TestEvidence", "XML", "Artifacts", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import XML
 
 @testable import TestEvidence
@@ -19,12 +20,12 @@ import XML
         let data = folder.appendingPathComponent(".coverage")
         let cobertura = folder.appendingPathComponent("coverage.xml")
         let environment = ["COVERAGE_FILE": data.path, "PYTHONDONTWRITEBYTECODE": "1"]
-        let (status, output) = try runProcess(
+        let (status, output) = try TestSupport.run(
             Self.python,
             ["-m", "coverage", "run", "--source=app", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml=\(junit.path)", "tests"],
             in: Self.sample.path, environment: environment)
         #expect(status == 0, "pytest failed: \(output)")
-        let (xmlStatus, xmlOutput) = try runProcess(
+        let (xmlStatus, xmlOutput) = try TestSupport.run(
             Self.python, ["-m", "coverage", "xml", "-o", cobertura.path], in: Self.sample.path, environment: environment)
         #expect(xmlStatus == 0, "coverage xml failed: \(xmlOutput)")
 
@@ -51,18 +52,3 @@ import XML
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Runs a program to completion and returns its exit status and combined output.
-func runProcess(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
