@@ -112,7 +112,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .testTarget(
-            name: "LoadGenTests", dependencies: ["LoadGen", "Artifacts"],
+            name: "LoadGenTests", dependencies: ["LoadGen", "Artifacts", "TestSupport"],
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2"]),
@@ -128,7 +128,7 @@ let package = Package(
                 "Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "Monitor", "TestSupport", "TestEvidence",
             ]),
         // Helpers the test targets share: temporary folders, running programs.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LocalProcess"], path: "Tests/TestSupport"),
         .testTarget(name: "PatchingTests", dependencies: ["Patching", "TestSupport"]),
         .testTarget(
             name: "FixesTests", dependencies: ["Fixes", "Discovery", "Patching", "Injection", "Artifacts", "TestSupport"],

@@ -5,6 +5,7 @@ import Injection
 import LoadGen
 import Patching
 import Testing
+import TestSupport
 
 @testable import Locust
 
@@ -20,7 +21,7 @@ enum OrbitalUnderChaos {
     static let sample = repository.appendingPathComponent("Samples/orbital-travel-planner")
     static let python = sample.appendingPathComponent(".venv/bin/python")
 
-    static func with(_ body: (_ app: Server, _ folder: URL) async throws -> Void) async throws {
+    static func with(_ body: (_ app: UvicornServer, _ folder: URL) async throws -> Void) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: python.path), "run .ci/setup-python first")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("locust-orbital-\(UUID().uuidString.prefix(8))")
         let root = folder.appendingPathComponent("app")
@@ -33,19 +34,19 @@ enum OrbitalUnderChaos {
             dryRun: false)
         _ = try LiveControl.apply(.on, root: appRoot)
         let events = folder.appendingPathComponent("events.jsonl")
-        let provider = try Server(
-            app: "main:app", in: root.appendingPathComponent("provider"), environment: ["CHAOS_TEST_EVENTS": events.path],
+        let provider = try UvicornServer(
+            python: python, app: "main:app", in: root.appendingPathComponent("provider"), environment: ["CHAOS_TEST_EVENTS": events.path],
             log: folder.appendingPathComponent("provider.log"))
         defer { provider.stop() }
-        let app = try Server(
-            app: "app.main:app", in: root,
+        let app = try UvicornServer(
+            python: python, app: "app.main:app", in: root,
             environment: [
                 "PROVIDER_URL": provider.url.absoluteString, "DATABASE_PATH": folder.appendingPathComponent("bookings.db").path,
                 "CHAOS_TEST_EVENTS": events.path,
             ], log: folder.appendingPathComponent("app.log"))
         defer { app.stop() }
-        try await provider.waitUntilHealthy()
-        try await app.waitUntilHealthy()
+        try await waitUntilHealthy(provider)
+        try await waitUntilHealthy(app)
         try await body(app, folder)
     }
 
@@ -64,42 +65,9 @@ enum OrbitalUnderChaos {
         }
     }
 
-    /// One uvicorn process, logging to a file.
-    final class Server: @unchecked Sendable {
-        let process = Process()
-        let port: Int
-        let log: URL
-
-        init(app: String, in directory: URL, environment: [String: String], log: URL) throws {
-            port = try LocustEngine.freeLoopbackPort()
-            self.log = log
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = OrbitalUnderChaos.python
-            process.arguments = ["-m", "uvicorn", app, "--host", "127.0.0.1", "--port", "\(port)"]
-            process.currentDirectoryURL = directory
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-                .merging(["PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"]) { $1 }
-            process.standardOutput = try FileHandle(forWritingTo: log)
-            process.standardError = try FileHandle(forWritingTo: log)
-            try process.run()
-        }
-
-        var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
-
-        func waitUntilHealthy() async throws {
-            for _ in 0..<300 {
-                try #require(process.isRunning, "uvicorn exited early: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-                if try await LoadRunner.fetchDocument(target: url, path: "/healthz", timeoutSeconds: 1, allowRemote: false) != nil {
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            Issue.record("uvicorn on port \(port) did not answer /healthz in 30 s")
-        }
-
-        func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+    static func waitUntilHealthy(_ server: UvicornServer) async throws {
+        try await server.waitUntilHealthy { url in
+            try await LoadRunner.fetchDocument(target: url, path: "/healthz", timeoutSeconds: 1, allowRemote: false) != nil
         }
     }
 }
