@@ -47,9 +47,6 @@ final class ProposalContext {
         }
     }
 
-    /// The original bytes of every file a proposal read.
-    var readFiles: [String: [UInt8]] { files.mapValues(\.raw) }
-
     /// The dependency call scan found at a place, preferring HTTP calls.
     func dependency(file: String, line: Int) -> DependencyCall? {
         let here = scan.dependencies.filter { $0.file == file && $0.line == line }

@@ -22,8 +22,4 @@ enum Recipe: String, CaseIterable, Sendable {
         case .addTimeout, .mapDependencyError, .reuseHTTPClient, .idempotencyKey, .bulkhead, .checkResponseStatus, .circuitBreaker: false
         }
     }
-
-    /// How much a unit of impact counts in the ranking: a fix that rescues requests weighs twice
-    /// one that changes how they fail.
-    var weight: Double { rescues ? 1.0 : 0.5 }
 }
