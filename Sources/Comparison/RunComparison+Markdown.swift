@@ -12,9 +12,14 @@ extension RunComparison {
             .unchanged: "**No change beyond noise.**",
         ]
         out += words[verdict]! + "\n\n"
+        let tests = ((overall.map { [$0] } ?? []) + endpoints).reduce(0) {
+            $0 + ($1.errorRateP == nil ? 0 : 1) + ($1.p99P == nil ? 0 : 1)
+        }
         out += String(
-            format: "Noise thresholds: error rate ±%.1f points (and |z| > 1.96), p99 ±%.0f%% and ±%.0f ms.\n\n",
-            thresholds.errorRate * 100, thresholds.p99Relative * 100, Double(thresholds.p99AbsoluteUs) / 1000)
+            format: "A change counts when it exceeds the tolerance (error rate ±%.1f points; p99 ±%.0f%% and ±%.0f ms) "
+                + "and is significant at α = %g over all %d tests of this comparison (Holm).\n\n",
+            thresholds.errorRate * 100, thresholds.p99Relative * 100, Double(thresholds.p99AbsoluteUs) / 1000,
+            thresholds.alpha, tests)
         out += "| Endpoint | Requests | Error rate before | after | p95 before | after | p99 before | after | Verdict |\n"
         out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
         for change in (overall.map { [$0] } ?? []) + endpoints {

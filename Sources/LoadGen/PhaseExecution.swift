@@ -158,7 +158,10 @@ final class PhaseExecution: Sendable {
         var generator = SeededGenerator(seed: runner.configuration.seed, stream: phaseStream, index: index)
         switch plan.pick(&generator) {
         case .request(let request):
-            send(request, step: nil, variables: [:], draw: index << 8, scheduledMono: scheduledMono) { result in
+            send(
+                request, id: "\(phase.name)-\(index + 1)", step: nil, variables: [:], draw: index << 8,
+                scheduledMono: scheduledMono
+            ) { result in
                 if case .exhausted = result { done(true) } else { done(false) }
             }
         case .flow(let name, let steps):
@@ -172,8 +175,10 @@ final class PhaseExecution: Sendable {
     ) {
         let step = steps[position]
         let label = "\(name)/\(step.name)"
-        send(step, step: label, variables: variables, draw: unit << 8 | UInt64(position & 0xFF), scheduledMono: scheduledMono) {
-            result in
+        send(
+            step, id: "\(phase.name)-\(unit + 1).\(position + 1)", step: label, variables: variables,
+            draw: unit << 8 | UInt64(position & 0xFF), scheduledMono: scheduledMono
+        ) { result in
             guard case .response(let outcome) = result else {
                 if case .exhausted = result { done(true) } else { done(false) }
                 return
@@ -202,24 +207,28 @@ final class PhaseExecution: Sendable {
 
     // MARK: Requests
 
-    private func takeTicket() -> Int? {
+    /// False when the phase's request budget or duration is used up, or a stop came.
+    private func takeTicket() -> Bool {
         let now = WallClock.monotonicNs()
         return state.withLock { state in
             if let deadlineMono, now >= deadlineMono { state.stopping = true }
             if let budget = phase.requests, state.issued >= budget { state.stopping = true }
-            guard !state.stopping else { return nil }
+            guard !state.stopping else { return false }
             state.issued += 1
             state.inFlight += 1
-            return state.issued
+            return true
         }
     }
 
+    /// `id` names the logical request: the unit's index (and the flow step's), not the order in
+    /// which requests happen to be sent or completed. The runtime draws faults from the request id
+    /// (CONTRACTS.md), so two runs with one seed give the same faults to the same logical request,
+    /// and `compare` can pair them.
     private func send(
-        _ request: CompiledRequest, step: String?, variables: [String: JSONValue], draw: UInt64, scheduledMono: Int?,
-        completion: @escaping @Sendable (SendResult) -> Void
+        _ request: CompiledRequest, id: String, step: String?, variables: [String: JSONValue], draw: UInt64,
+        scheduledMono: Int?, completion: @escaping @Sendable (SendResult) -> Void
     ) {
-        guard let ticket = takeTicket() else { return completion(.exhausted) }
-        let id = "\(phase.name)-\(ticket)"
+        guard takeTicket() else { return completion(.exhausted) }
         if var prebuilt = request.prebuilt {
             prebuilt.headers.replaceOrAdd(name: "X-Chaos-Request-Id", value: id)
             return execute(prebuilt, request, id: id, step: step, scheduledMono: scheduledMono, completion: completion)

@@ -15,17 +15,20 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Error-rate change that counts, absolute (0.02 = 2 points).") var errorRateTolerance: Double = 0.02
     @Option(help: "p99 change that counts, relative (0.25 = 25%).") var p99Tolerance: Double = 0.25
     @Option(help: "p99 change that counts, absolute, in seconds.") var p99MinChange: Double = 0.05
+    @Option(help: "Family-wise significance level of all the endpoint tests (Holm).") var alpha: Double = 0.05
     @Option(help: "Also write the comparison to this file.") var out: String?
 
     func validate() throws {
         guard ["md", "json"].contains(format) else { throw ValidationError("--format is md or json, not \(format).") }
         guard (0...1).contains(errorRateTolerance) else { throw ValidationError("--error-rate-tolerance is in [0, 1].") }
         guard p99Tolerance >= 0, p99MinChange >= 0 else { throw ValidationError("the p99 tolerances are >= 0.") }
+        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha is between 0 and 1 (exclusive), not \(alpha).") }
     }
 
     func run() throws {
         let thresholds = RunComparison.Thresholds(
-            errorRate: errorRateTolerance, p99Relative: p99Tolerance, p99AbsoluteUs: Int(p99MinChange * 1_000_000))
+            errorRate: errorRateTolerance, p99Relative: p99Tolerance, p99AbsoluteUs: Int(p99MinChange * 1_000_000),
+            alpha: alpha)
         let comparison: RunComparison
         do {
             comparison = try RunComparison.compare(

@@ -56,6 +56,45 @@ func runLoad(
         }
     }
 
+    /// The runtime draws faults from the request id, so `compare` can pair two runs' requests by
+    /// id only if an id names the same logical request in both: same endpoint, same parameters, same
+    /// flow step, whatever order eight virtual users happen to finish in.
+    @Test func oneSeedGivesEachLogicalRequestTheSameIdInEveryRun() async throws {
+        let plan = try PlanParser.parse(
+            """
+            params: {item: [1, 2, 3, 4, 5, 6, 7]}
+            requests:
+              - {method: GET, path: "/items/{item}", weight: 3}
+              - {method: POST, path: "/items/{item}", json: {n: "{item}"}}
+            flows:
+              - name: trip
+                steps:
+                  - {name: search, method: POST, path: /api/search, json: {to: Mars}, extract: {itinerary: /results/0/id}}
+                  - {name: book, method: POST, path: /api/bookings, json: {itinerary_id: "{itinerary}"}}
+            """, file: "ids.yaml")
+        var runs: [[String: String]] = []
+        for _ in 0..<2 {
+            let directory = try temporaryDirectory()
+            let log = directory.appendingPathComponent("server.log")
+            let server = try TestServer(mode: "json", arguments: ["--log", log.path])
+            defer { server.stop() }
+            let results = try await runLoad(
+                target: server.url, plan: plan, shape: .closed(concurrency: 8), requests: 200, directory: directory)
+            #expect(Set(results.records.map(\.id)).count == results.records.count)
+            // id -> what the server saw: method and path.
+            let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+            runs.append(Dictionary(lines.map { line in
+                let words = line.split(separator: " ", maxSplits: 1)
+                return (String(words[0]), String(words[1]))
+            }, uniquingKeysWith: { a, _ in a }))
+        }
+        let shared = Set(runs[0].keys).intersection(runs[1].keys)
+        #expect(shared.count >= 180, "only \(shared.count) ids in common")
+        let differing = shared.filter { runs[0][$0] != runs[1][$0] }.sorted()
+        #expect(differing.isEmpty, "ids naming different requests: \(differing.prefix(5).map { "\($0): \(runs[0][$0]!) / \(runs[1][$0]!)" })")
+        #expect(shared.contains { $0.hasSuffix(".2") }, "a flow's second step has its own id")
+    }
+
     @Test func percentilesMatchNearestRankFromRawRecords() async throws {
         let directory = try temporaryDirectory()
         let server = try TestServer(mode: "json")
