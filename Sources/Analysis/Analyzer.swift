@@ -49,7 +49,10 @@ public enum Analyzer {
             endpoints: EndpointStatistics.compute(context.requests),
             points: FaultAttribution.pointEffects(context),
             tracebacks: ResolvedTraceback.groups(tracebacks),
-            patterns: PatternRanking.rank(findings),
+            patterns: PatternRanking.rank(findings)
+                + (folder.testSuite.map {
+                    TestSuitePatterns.patterns($0.chaosOnlyFailures, config: folder.config, suiteSize: $0.chaos.tests)
+                } ?? []),
             notes: notes,
             attribution: FaultAttribution.summary(context),
             crossServiceCascades: CascadeAnalysis.cascades(context, services: folder.services))

@@ -15,6 +15,8 @@ struct RunFolder {
     var events: [ChaosEvent]
     /// The services the run injected, with their chaos-config.json (issue 8.5b).
     var services: ServiceFaults
+    /// `pytest.json`, when the run ran the app's test suite (`run --pytest`).
+    var testSuite: TestRunComparison?
     /// `logs/*.log`, by file name, in name order.
     var logs: [(name: String, text: String)]
     /// What the analysis had to do without.
@@ -98,6 +100,9 @@ struct RunFolder {
             }
         }
         if logs.isEmpty { notes.append("logs/ holds no .log file: tracebacks could not be read") }
+        let testSuiteURL = url.appendingPathComponent(TestRunComparison.fileName)
+        testSuite = FileManager.default.fileExists(atPath: testSuiteURL.path)
+            ? try Self.decode(TestRunComparison.self, at: testSuiteURL) : nil
         self.logs = logs
         self.notes = notes
     }

@@ -140,20 +140,6 @@ extension RunPipeline {
         }
     }
 
-    /// After analyze: the tests that fail only under chaos join the failure patterns, so the
-    /// proposals, the report and SARIF see them like any other pattern.
-    func mergeTestPatterns(runFolder: URL) {
-        let patternsURL = runFolder.appendingPathComponent("failure-patterns.json")
-        guard options.pytest,
-            let comparison = Self.decodeIfPresent(TestRunComparison.self, runFolder.appendingPathComponent(TestRunComparison.fileName)),
-            var patterns = Self.decodeIfPresent(FailurePatterns.self, patternsURL)
-        else { return }
-        let config = Self.decodeIfPresent(ChaosConfig.self, runFolder.appendingPathComponent("chaos-config.json"))
-        patterns.patterns.removeAll { $0.kind == .testFailsUnderChaos }
-        patterns.patterns += ChaosOnlyFailures.patterns(comparison.chaosOnlyFailures, config: config, suiteSize: comparison.chaos.tests)
-        do { try write(patterns, to: patternsURL) } catch { note(partial: "--pytest: \(error)") }
-    }
-
     // MARK: - Helpers
 
     /// Runs a command to completion with its output in `log`, stopping it by PID (SIGTERM,

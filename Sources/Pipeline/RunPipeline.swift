@@ -258,7 +258,6 @@ public final class RunPipeline: @unchecked Sendable {
         await phase("analyze") {
             do { try AnalysisStage.analyze(runFolder: runFolder) } catch { note(partial: "analyze: \(error)") }
         }
-        mergeTestPatterns(runFolder: runFolder)  // issue 7: tests that fail only under chaos
         await phase("propose") {
             do { try AnalysisStage.propose(runFolder: runFolder) } catch { note(partial: "propose: \(error)") }
         }

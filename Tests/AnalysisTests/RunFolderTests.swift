@@ -23,6 +23,32 @@ import Testing
         #expect(text.contains("\"error_rate_affected\""))
     }
 
+    /// `run --pytest` leaves pytest.json in the run folder; analyzing the folder again must keep
+    /// the tests that fail only under chaos, located at the points that fired during them.
+    @Test func testsThatFailOnlyUnderChaosSurviveARerunOfAnalyze() throws {
+        let url = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let config = try ArtifactJSON.decode(ChaosConfig.self, from: Data(contentsOf: url.appendingPathComponent("chaos-config.json")))
+        let point = try #require(config.points.first)
+        let suite = TestRunComparison(
+            command: ["pytest"], baseline: .init(junit: "pytest/baseline.xml", exitStatus: 0, tests: 4, failed: 0, skipped: 0),
+            chaos: .init(junit: "pytest/chaos.xml", exitStatus: 1, tests: 4, failed: 1, skipped: 0),
+            chaosOnlyFailures: [
+                .init(test: "tests/test_api.py::test_book", message: "assert 500 == 201", points: [point.id], faults: ["\(point.id) exception"])
+            ])
+        try ArtifactJSON.encode(suite).write(to: url.appendingPathComponent(TestRunComparison.fileName))
+        for _ in 0..<2 {
+            let patterns = try Analyzer.write(runFolder: url)
+            let tests = patterns.patterns(.testFailsUnderChaos)
+            #expect(tests.count == 1)
+            #expect(tests.first?.locations.first?.line == point.line)
+            #expect(tests.first?.endpoints == point.routes.sorted())
+            #expect(abs((tests.first?.impact ?? 0) - 0.25) < 1e-9)
+        }
+        try Data("{".utf8).write(to: url.appendingPathComponent(TestRunComparison.fileName))
+        #expect(throws: AnalysisError.self) { try Analyzer.analyze(runFolder: url) }
+    }
+
     @Test(arguments: ["scan.json", "chaos-config.json", "load-results.json"])
     func aMissingFileIsNamed(_ name: String) throws {
         let url = try Self.folder()

@@ -37,9 +37,6 @@ import Testing
         #expect(failures.first?.message == "assert 500 == 200")
         #expect(failures.first?.points == ["p2", "p1"])
         #expect(failures.first?.faults == ["p1 latency", "p2 exception x.ChaosFault", "p2 latency"])
-        let patterns = ChaosOnlyFailures.patterns(failures, config: nil, suiteSize: 3)
-        #expect(patterns.map(\.kind) == [.testFailsUnderChaos])
-        #expect(patterns.first?.points == ["p2", "p1"])
     }
 }
 
