@@ -71,15 +71,19 @@ enum MarkdownRenderer {
         if let status = config.status { out += "- Status of `status` faults: \(status)\n" }
         out += "\n"
         guard !config.points.isEmpty else { return out + "Injection points: none.\n\n" }
-        out += "Injection points (\(config.points.count)):\n\n"
+        let services = Set(config.points.compactMap(\.service))
+        out += "Injection points (\(config.points.count)"
+            + (services.isEmpty ? "" : ", \(config.points.filter { $0.service != nil }.count) of them in the injected services \(services.sorted().map(Markdown.code).joined(separator: ", "))")
+            + "):\n\n"
+        let serviceColumn = services.isEmpty ? [] : ["Service"]
         out += Markdown.table(
-            ["Point", "Kind", "Location", "Function", "Routes", "Fired"],
+            serviceColumn + ["Point", "Kind", "Location", "Function", "Routes", "Fired"],
             config.points.map { point in
-                [
+                (services.isEmpty ? [] : [point.service ?? "app"]) + [
                     Markdown.code(point.short), point.kind, Markdown.code("\(point.file):\(point.line)"), point.function,
                     point.routes.isEmpty ? "—" : point.routes.joined(separator: ", "), point.fired.map(String.init) ?? "—",
                 ]
-            }, alignRight: [5])
+            }, alignRight: [serviceColumn.count + 5])
         return out + "\n"
     }
 

@@ -124,6 +124,9 @@ public struct Report: Codable, Sendable, Equatable {
         public var routes: [String]
         /// Times it fired in the chaos phase, from failure-patterns.json, when known.
         public var fired: Int?
+        /// The injected service the point is in (`run --inject-services`); nil for the app's own.
+        /// Its file is relative to the service's folder and its routes are the service's.
+        public var service: String? = nil
     }
 
     /// What the load generator sent and measured.

@@ -114,10 +114,18 @@ struct ReportBuilder {
                 absent: "the run folder has no chaos-config.json (inject did not finish)", app: nil, seed: nil,
                 faults: [], rate: nil, delayUs: [], status: nil, points: [])
         }
-        let points = config.points.sorted { ($0.file, $0.line, $0.short) < ($1.file, $1.line, $1.short) }.map { point in
-            Report.PointRow(
-                id: point.id, short: point.short, kind: point.kind.rawValue, file: point.file, line: point.line,
-                function: point.function, routes: point.routes, fired: folder.patterns.points[point.id]?.fired)
+        // The app's points, then each injected service's; failure-patterns.json keys a service's
+        // points `<service>/<id>`.
+        let sides: [(service: String?, config: ChaosConfig)] =
+            [(nil, config)] + folder.services.map { (Optional($0.name), $0.config) }
+        let points = sides.flatMap { side in
+            side.config.points.sorted { ($0.file, $0.line, $0.short) < ($1.file, $1.line, $1.short) }.map { point in
+                let key = side.service.map { "\($0)/\(point.id)" } ?? point.id
+                return Report.PointRow(
+                    id: point.id, short: point.short, kind: point.kind.rawValue, file: point.file, line: point.line,
+                    function: point.function, routes: point.routes, fired: folder.patterns.points[key]?.fired,
+                    service: side.service)
+            }
         }
         return Report.ChaosConfiguration(
             absent: nil, app: config.app, seed: config.seed, faults: config.defaults.faults.map(\.rawValue),

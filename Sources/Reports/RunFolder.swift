@@ -22,6 +22,8 @@ struct RunFolder {
     let testSuite: TestRunComparison?
     let exercise: ExerciseReport?
     let events: [ChaosEvent]
+    /// `services/<name>/chaos-config.json` of each service the run injected, by name.
+    let services: [(name: String, config: ChaosConfig)]
     /// ramp.json, when the run ramped the fault rate (issue 8).
     let ramp: RampResult?
     /// Lines of events.jsonl that did not parse (a torn last line after a crash).
@@ -39,6 +41,10 @@ struct RunFolder {
         patterns = try Self.decode(FailurePatterns.self, Self.patternsFile, in: url, required: true)!
         proposals = try Self.decode(FixProposals.self, Self.proposalsFile, in: url, required: false)
         ramp = try Self.decode(RampResult.self, RampResult.fileName, in: url, required: false)
+        let servicesURL = url.appendingPathComponent("services")
+        services = try ((try? FileManager.default.contentsOfDirectory(atPath: servicesURL.path)) ?? []).sorted().compactMap { name in
+            try Self.decode(ChaosConfig.self, "services/\(name)/\(Self.configFile)", in: url, required: false).map { (name, $0) }
+        }
         testSuite = try Self.decode(TestRunComparison.self, TestRunComparison.fileName, in: url, required: false)
         exercise = try Self.decode(ExerciseReport.self, ExerciseReport.fileName, in: url, required: false)
         let loadURL = url.appendingPathComponent(Self.loadFile)

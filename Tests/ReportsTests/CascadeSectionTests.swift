@@ -32,6 +32,30 @@ import Testing
         #expect(json.crossServiceCascade == [Self.row])
     }
 
+    /// The chaos configuration lists an injected service's points beside the app's, with the
+    /// firings failure-patterns.json counts under `<service>/<id>`.
+    @Test func theConfigurationTableListsTheServicesPoints() throws {
+        var fixture = RunFolderFixture.make()
+        var service = try #require(fixture.config)
+        service.app = "main:app"
+        service.points = [
+            ChaosConfig.Point(
+                id: "handler:main.py:list_routes:entry:0", short: "pv01", kind: .handler, routes: ["GET /routes"],
+                file: "main.py", line: 121, function: "list_routes", fault: .init(faults: [.exception]),
+                patch: "patches/001-main.patch", insertedLines: [122])
+        ]
+        fixture.extraFiles["services/provider/chaos-config.json"] = String(decoding: try ArtifactJSON.encode(service), as: UTF8.self)
+        fixture.patterns?.points["provider/handler:main.py:list_routes:entry:0"] = PointEffect(
+            fired: 17, requestsAffected: 17, errorRateAffected: 0.88, addedLatencyUs: 0)
+        let text = try markdown(fixture)
+        let appPoints = fixture.config?.points.count ?? 0
+        #expect(text.contains("Injection points (\(appPoints + 1), 1 of them in the injected services `provider`):"))
+        #expect(text.contains("| Service | Point | Kind | Location | Function | Routes | Fired |"))
+        #expect(text.contains("| provider | `pv01` | handler | `main.py:121` | list_routes | GET /routes | 17 |"))
+        #expect(text.contains("| app | `"))
+        #expect(!(try markdown(.make())).contains("| Service |"))
+    }
+
     @Test func noInjectedServiceMeansNoSection() throws {
         let text = try markdown(.make())
         #expect(!text.contains("Cross-service cascade"))
