@@ -9,6 +9,47 @@ public enum LiveControl {
         case on
         case off
         case rate(Double, point: String?)
+        /// New sizes for the resource faults; nil fields keep their current value. The runtime
+        /// reads them from `default` on its next hook call.
+        case resources(ResourceSizes, rate: Double? = nil)
+    }
+
+    /// The sizes `chaos set` can change while the app runs.
+    public struct ResourceSizes: Sendable, Equatable {
+        public var memoryMb: Int?
+        public var holdUs: Int?
+        public var memoryCapMb: Int?
+        public var cpuUs: Int?
+
+        public init(memoryMb: Int? = nil, holdUs: Int? = nil, memoryCapMb: Int? = nil, cpuUs: Int? = nil) {
+            self.memoryMb = memoryMb
+            self.holdUs = holdUs
+            self.memoryCapMb = memoryCapMb
+            self.cpuUs = cpuUs
+        }
+
+        public var isEmpty: Bool { self == ResourceSizes() }
+
+        /// The runtime's own hard limits (chaos_test_runtime.py), so a value it would silently
+        /// clamp is refused here with the limit named.
+        static let maxMemoryMb = 1024
+        static let maxCpuUs = 5_000_000
+        static let maxHoldUs = 60_000_000
+
+        func validate() throws(InjectionError) {
+            if let memoryMb, !(0...Self.maxMemoryMb).contains(memoryMb) {
+                throw InjectionError(.input, "--memory-mb \(memoryMb): give 0 to \(Self.maxMemoryMb) MB.")
+            }
+            if let memoryCapMb, !(0...Self.maxMemoryMb).contains(memoryCapMb) {
+                throw InjectionError(.input, "--memory-cap-mb \(memoryCapMb): give 0 to \(Self.maxMemoryMb) MB.")
+            }
+            if let holdUs, !(0...Self.maxHoldUs).contains(holdUs) {
+                throw InjectionError(.input, "--memory-hold \(Double(holdUs) / 1e6): give 0 to 60 seconds.")
+            }
+            if let cpuUs, !(0...Self.maxCpuUs).contains(cpuUs) {
+                throw InjectionError(.input, "--cpu-burn \(Double(cpuUs) / 1e6): give 0 to 5 seconds.")
+            }
+        }
     }
 
     /// Applies `change` to settings.json and returns the new settings.
@@ -21,6 +62,18 @@ public enum LiveControl {
             switch change {
             case .on: settings.enabled = true
             case .off: settings.enabled = false
+            case .resources(let sizes, let rate):
+                try sizes.validate()
+                if let rate {
+                    guard (0...1).contains(rate) else {
+                        throw InjectionError(.input, "--fault-rate \(rate): a probability must be between 0 and 1.")
+                    }
+                    settings.default.rate = rate
+                }
+                if let value = sizes.memoryMb { settings.default.memoryMb = value }
+                if let value = sizes.holdUs { settings.default.holdUs = value }
+                if let value = sizes.memoryCapMb { settings.default.memoryCapMb = value }
+                if let value = sizes.cpuUs { settings.default.cpuUs = value }
             case .rate(let rate, let point):
                 guard rate >= 0, rate <= 1 else {
                     throw InjectionError(.input, "--fault-rate \(rate): a probability must be between 0 and 1.")
