@@ -33,5 +33,9 @@ public struct AnalysisThresholds: Sendable, Equatable {
     /// fault's doing (the server closed the connection both used), not a bug of its own.
     public var followOnWindowUs = 50_000
 
+    /// failure-burst: the one-sided p-value of the runs test that says an endpoint's errors
+    /// cluster, for all endpoints tested together (Bonferroni).
+    public var burstSignificance = 0.001
+
     public init() {}
 }

@@ -42,6 +42,7 @@ public enum Analyzer {
         findings += EventLoopBlockingDetector.detect(context)
         findings += ThreadPoolExhaustionDetector.detect(context)
         findings += UnattributedErrorsDetector.detect(context, blockingWindows: blockingWindows)
+        findings += FailureBurstDetector.detect(context, blockingWindows: blockingWindows)
         findings += CascadeDetector.detect(context)
         findings += StaticFindings.detect(context)
 

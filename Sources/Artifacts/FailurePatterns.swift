@@ -272,6 +272,8 @@ public enum PatternKind: String, Codable, Sendable, CaseIterable {
     case cascade
     /// A test of the app's own suite that passes with chaos off and fails with it on (`run --pytest`).
     case testFailsUnderChaos = "test-fails-under-chaos"
+    /// An endpoint's unfaulted errors cluster in time: a dependency down for a while.
+    case failureBurst = "failure-burst"
     // Found in the source.
     case missingTimeout = "missing-timeout"
     case blockingCallInAsync = "blocking-call-in-async"

@@ -208,6 +208,25 @@ enum DraftBuilder {
                         + "fail fast instead of queueing.",
                     edits: context.file(call.file).flatMap { RecipeWriter.bulkhead(call, limit: limit, in: $0) })
             }
+        case .failureBurst:
+            // A dependency down for a while: a retry only adds load to it; stop calling it instead.
+            guard let library = pattern.evidence["dependency"]?.stringValue, !library.isEmpty,
+                let location = pattern.locations.first,
+                let call = context.dependency(file: location.file, line: location.line)
+            else { break }
+            let package = call.isAsync ? "aiobreaker" : "pybreaker"
+            var longest = 0
+            if case .int(let value)? = pattern.evidence["longest_burst"] { longest = value }
+            draft(
+                .circuitBreaker, "Put a circuit breaker around \(library) calls", at: location, .unsafe,
+                "`\(call.callee)` in \(call.function) failed in bursts: \(longest) requests in a row failed while other "
+                    + "times it answered, which is a dependency down for a while rather than one that drops a call now "
+                    + "and then. Every request in a burst still waits for its own failed call, and a retry would only add "
+                    + "load to it. A circuit breaker opens after a run of failures, fails calls at once for a cool-down, "
+                    + "then lets one through to test recovery. It needs a library (`\(package)`) and values tuned to the "
+                    + "dependency (failures before opening, cool-down), so chaos-test writes no diff for it.",
+                "During an outage of \(library), requests fail in microseconds instead of waiting, and it gets time to recover.",
+                edits: nil)
         case .testFailsUnderChaos:
             // A test broken by chaos names the points that fired in it; the load's patterns at
             // those points carry the recipes, so it adds no proposal of its own.

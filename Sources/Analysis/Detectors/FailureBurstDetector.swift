@@ -1,0 +1,151 @@
+import Artifacts
+import Foundation
+
+/// Errors that come in bursts: a dependency that is down for a while, not one that fails now and
+/// then. A circuit breaker is the answer to the first, a retry to the second.
+///
+/// Per endpoint, the requests no fault fired in (and whose error is not a fault's doing, see
+/// ``UnattributedErrorsDetector/indirectCause(_:blockingWindows:)``), in the order they were sent,
+/// as a sequence of failed and answered. Injected faults are left out because the runtime draws
+/// them independently per request: they never cluster. The Wald–Wolfowitz runs test asks whether
+/// the errors cluster more than chance allows (too few runs); it must hold at
+/// `burstSignificance` over all endpoints tested (Bonferroni), with at least 5 errors and 5
+/// answers, and the longest run of errors must be 3 or more.
+///
+/// The location is the dependency call the bursting endpoints share: the one reached by the
+/// most of them, then by the fewest endpoints that did not burst. Impact: the endpoint's share of
+/// all requests × the share of its unfaulted requests that failed in bursts.
+enum FailureBurstDetector {
+    struct Burst {
+        var endpoint: Int
+        var errors: Int
+        var answered: Int
+        var runs: Int
+        var expectedRuns: Double
+        var p: Double
+        /// Maximal runs of 3 or more consecutive errors: first and last request index.
+        var windows: [(first: Int, last: Int, count: Int)]
+    }
+
+    static let minimumRun = 3
+
+    static func detect(_ context: AnalysisContext, blockingWindows: [EventLoopBlockingDetector.Window]) -> [Finding] {
+        let isIndirect = UnattributedErrorsDetector.indirectCause(context, blockingWindows: blockingWindows)
+        var sequences: [Int: [Int]] = [:]
+        for (index, request) in context.requests.requests.enumerated() {
+            guard !context.isFaulted(index), !(request.isError && isIndirect(request)) else { continue }
+            sequences[request.endpoint, default: []].append(index)
+        }
+        var candidates: [Burst] = []
+        for (endpoint, indexes) in sequences {
+            let ordered = indexes.sorted { context.requests.requests[$0].sentNs < context.requests.requests[$1].sentNs }
+            if let burst = test(ordered, endpoint: endpoint, context) { candidates.append(burst) }
+        }
+        let tested = max(1, sequences.values.filter { values in
+            let errors = values.filter { context.requests.requests[$0].isError }.count
+            return errors >= 5 && values.count - errors >= 5
+        }.count)
+        let bursts = candidates.filter { $0.p < context.thresholds.burstSignificance / Double(tested) && !$0.windows.isEmpty }
+        guard !bursts.isEmpty else { return [] }
+
+        let bursting = Set(bursts.map(\.endpoint))
+        let loaded = Set(sequences.keys)
+        return bursts.sorted { $0.endpoint < $1.endpoint }.map { burst in
+            finding(burst, bursting: bursting, loaded: loaded, context)
+        }
+    }
+
+    /// The runs test on one endpoint's ordered requests; nil when there are too few of either kind.
+    static func test(_ ordered: [Int], endpoint: Int, _ context: AnalysisContext) -> Burst? {
+        let failed = ordered.map { context.requests.requests[$0].isError }
+        let n1 = failed.filter { $0 }.count
+        let n2 = failed.count - n1
+        guard n1 >= 5, n2 >= 5 else { return nil }
+        var runs = 1
+        for i in 1..<failed.count where failed[i] != failed[i - 1] { runs += 1 }
+        let n = Double(n1 + n2)
+        let product = 2 * Double(n1) * Double(n2)
+        let expected = 1 + product / n
+        let variance = product * (product - n) / (n * n * (n - 1))
+        guard variance > 0 else { return nil }
+        let z = (Double(runs) - expected) / variance.squareRoot()
+        let p = 0.5 * erfc(-z / 2.0.squareRoot())
+        var windows: [(Int, Int, Int)] = []
+        var start: Int?
+        for i in 0...failed.count {
+            if i < failed.count, failed[i] {
+                if start == nil { start = i }
+            } else if let first = start {
+                if i - first >= minimumRun { windows.append((ordered[first], ordered[i - 1], i - first)) }
+                start = nil
+            }
+        }
+        return Burst(
+            endpoint: endpoint, errors: n1, answered: n2, runs: runs, expectedRuns: expected, p: p,
+            windows: windows.map { (first: $0.0, last: $0.1, count: $0.2) })
+    }
+
+    static func finding(_ burst: Burst, bursting: Set<Int>, loaded: Set<Int>, _ context: AnalysisContext) -> Finding {
+        let key = context.requests.endpoints[burst.endpoint]
+        let requests = context.requests.requests
+        let startNs = requests.map(\.sentNs).min() ?? 0
+        let seconds = { (ns: Int) in Double(ns - startNs) / 1e9 }
+        let inBursts = burst.windows.reduce(0) { $0 + $1.count }
+        let longest = burst.windows.max { $0.count < $1.count }!
+        let total = burst.errors + burst.answered
+
+        // The dependency the bursting endpoints share, when the scan knows one.
+        let calls = context.scan.dependencies.filter { call in
+            call.routes.contains { context.endpoints(forRouteKey: $0).contains(burst.endpoint) }
+        }
+        func reach(_ call: DependencyCall) -> Set<Int> {
+            Set(call.routes.flatMap { context.endpoints(forRouteKey: $0) }).intersection(loaded)
+        }
+        let shared = calls.min { a, b in
+            let (ra, rb) = (reach(a), reach(b))
+            let (sa, sb) = (ra.intersection(bursting).count, rb.intersection(bursting).count)
+            if sa != sb { return sa > sb }
+            let (qa, qb) = (ra.subtracting(bursting).count, rb.subtracting(bursting).count)
+            if qa != qb { return qa < qb }
+            return (a.file, a.line) < (b.file, b.line)
+        }
+        var locations: [SourceLocation] = []
+        if let shared { locations.append(SourceLocation(file: shared.file, line: shared.line, function: shared.function)) }
+        if let route = context.routes[burst.endpoint] {
+            locations.append(SourceLocation(file: route.file, line: route.line, function: route.function))
+        }
+        let others = shared.map { reach($0).intersection(bursting).subtracting([burst.endpoint]) } ?? []
+        let culprit = shared.map { call in
+            " (\(call.callee) in \(call.function)"
+                + (others.isEmpty ? ")" : ", which \(context.endpointKeys(others).joined(separator: ", ")) also reach and which burst too)")
+        } ?? ""
+        let title = "\(key) fails in bursts: \(longest.count) errors in a row from "
+            + String(format: "%.1f s to %.1f s", seconds(requests[longest.first].sentNs), seconds(requests[longest.last].endNs))
+            + culprit
+        let share = Double(inBursts) / Double(total)
+        return Finding(
+            kind: .failureBurst, title: title,
+            impact: min(1, share * context.trafficShare([burst.endpoint])),
+            endpoints: [key], points: [], locations: locations.uniqued(), evidenceKind: .measured,
+            evidence: [
+                "requests": .int(total),
+                "errors": .int(burst.errors),
+                "errors_in_bursts": .int(inBursts),
+                "runs": .int(burst.runs),
+                "expected_runs": .number((burst.expectedRuns * 10).rounded() / 10),
+                "p_value": .double(burst.p),
+                "longest_burst": .int(longest.count),
+                "bursts": .array(burst.windows.map { window in
+                    .object([
+                        "errors": .int(window.count),
+                        "from_s": .number((seconds(requests[window.first].sentNs) * 1000).rounded() / 1000),
+                        "to_s": .number((seconds(requests[window.last].endNs) * 1000).rounded() / 1000),
+                        "first_request_id": .string(requests[window.first].id),
+                    ])
+                }),
+                "dependency": .string(shared?.library ?? ""),
+                "callee": .string(shared?.callee ?? ""),
+                "bursting_endpoints": .strings(context.endpointKeys(bursting)),
+            ])
+    }
+}
