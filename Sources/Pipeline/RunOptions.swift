@@ -31,6 +31,8 @@ public struct RunOptions: Sendable {
     public var verifyFixes = 0
     /// Inject chaos into every service folder too (see RunPipeline+Services.swift).
     public var injectServices = false
+    /// `--pause-service NAME:AFTER:FOR`: outages of the services during the chaos phase.
+    public var pauses: [ServicePause] = []
 
     // Issue 8, ramp: after the chaos phase, hold the load at each of these fault rates in turn.
     public var ramp: [Double]?

@@ -92,6 +92,9 @@ extension RunPipeline {
                             try? await Task.sleep(nanoseconds: 100_000_000)
                         }
                     }
+                    if !settings.pauses.isEmpty {
+                        group.addTask { await self.runPauses(settings.pauses) { phaseStop.isStopped } }
+                    }
                     let result = await runner.run(chaos, recorder: recorder, stop: phaseStop)
                     phaseStop.stop()
                     await group.waitForAll()

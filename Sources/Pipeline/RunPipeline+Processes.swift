@@ -39,6 +39,12 @@ extension RunPipeline {
             record(PhaseTiming(name: "service \(service.name)", group: "prepare", startUnixNs: start, endUnixNs: WallClock.nowUnixNs(), status: "ok", note: "pid \(running.pid), port \(port)"))
             var next = environment
             if let variable = service.urlEnv { next[variable] = "http://127.0.0.1:\(port)" }
+            setServicePID(service.name, running.pid)
+            defer {
+                setServicePID(service.name, nil)
+                // Never stop a service that a pause left stopped: it could not act on SIGTERM.
+                ServicePause.signal(SIGCONT, pid: running.pid)
+            }
             return try await withServices(services, settings: settings, runFolder: runFolder, index: index + 1, environment: next, body)
         }
     }

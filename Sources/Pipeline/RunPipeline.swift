@@ -25,6 +25,8 @@ public final class RunPipeline: @unchecked Sendable {
     private let lock = NSLock()
     private var timings: [PhaseTiming] = []
     private var partial: [String] = []
+    /// The services that are up, by name: `--pause-service` signals them by PID.
+    private var servicePIDs: [String: Int32] = [:]
 
     public init(options: RunOptions, say: @escaping @Sendable (String) -> Void) {
         self.options = options
@@ -35,6 +37,18 @@ public final class RunPipeline: @unchecked Sendable {
     public func interrupt(_ reason: String) {
         note(partial: "interrupted by \(reason): the load stopped early and the results are partial")
         stop.stop()
+    }
+
+    func servicePID(_ name: String) -> Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return servicePIDs[name]
+    }
+
+    func setServicePID(_ name: String, _ pid: Int32?) {
+        lock.lock()
+        servicePIDs[name] = pid
+        lock.unlock()
     }
 
     func note(partial reason: String) {

@@ -29,6 +29,7 @@ struct RunSettings: Sendable {
     var maxErrorRate: Double?
     var maxP99: Double?
     var ramp: RampPlan?
+    var pauses: [ServicePause] = []
     var recordedOptions: [String: JSONValue]
 
     static func resolve(_ options: RunOptions, experiment: Experiment, root: URL) throws(RunError) -> RunSettings {
@@ -110,6 +111,14 @@ struct RunSettings: Sendable {
         if let routes = options.routes { recorded["routes"] = .string(routes) }
         let ramp = try RampPlan(rates: options.ramp, stepSeconds: options.rampStepSeconds)
         if let ramp { recorded["ramp"] = ramp.recorded }
+        for pause in options.pauses where !services.contains(where: { $0.name == pause.service }) {
+            throw .badInput(
+                "--pause-service \(pause.recorded): the run has no service named \(pause.service)"
+                    + (services.isEmpty
+                        ? "; declare it with --service or under `services:` in \(Experiment.fileName)"
+                        : "; its services are \(services.map(\.name).joined(separator: ", "))"))
+        }
+        if !options.pauses.isEmpty { recorded["pause_services"] = .array(options.pauses.map { .string($0.recorded) }) }
         var settings = RunSettings(
             root: root, appID: options.app ?? experiment.app, serve: options.serve ?? experiment.serve, python: python,
             healthPaths: healthPaths, services: services, startupTimeout: options.startupTimeout, planFile: plan,
@@ -118,6 +127,7 @@ struct RunSettings: Sendable {
             deadline: options.deadline, minRequests: options.minRequests ?? load?.minRequests ?? 100,
             keepChaos: options.keepChaos, maxErrorRate: maxErrorRate, maxP99: maxP99, ramp: ramp, recordedOptions: recorded)
         settings.resources = resources
+        settings.pauses = options.pauses
         return settings
     }
 

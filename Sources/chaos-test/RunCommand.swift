@@ -24,6 +24,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("service"), help: "An extra process: 'name=...,cwd=...,command=...,health=...,url_env=...,inject=true' (repeatable).")
     var services: [String] = []
     @Flag(help: "Inject chaos into every service folder too, not just the app (per service: inject=true).") var injectServices = false
+    @Option(
+        name: .customLong("pause-service"),
+        help: "An outage: NAME:AFTER:FOR stops the service (SIGSTOP) AFTER seconds into the chaos phase for FOR seconds (repeatable).")
+    var pauseServices: [String] = []
     @Option(help: "Seconds each process may take to become healthy.") var startupTimeout: Double = 30
     @Option(help: "A load plan file (YAML or JSON).") var plan: String?
     @Option(help: "Probability that a hook fires, per call.") var faultRate: Double?
@@ -95,6 +99,9 @@ struct RunCommand: AsyncParsableCommand {
         options.out = out.map { URL(fileURLWithPath: $0) }
         options.keepChaos = keepChaos
         options.injectServices = injectServices
+        do { options.pauses = try pauseServices.map(ServicePause.parse) } catch {
+            throw CLIFailure(message: error.description, code: .badInput)
+        }
         options.maxErrorRate = maxErrorRate
         options.maxP99 = maxP99
         options.ramp = ramp

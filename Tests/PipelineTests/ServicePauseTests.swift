@@ -1,0 +1,73 @@
+import Artifacts
+import Foundation
+import Pipeline
+import Testing
+
+/// `run --pause-service` (a dependency outage) on the orbital sample: the provider is stopped
+/// for a while in the chaos phase. The app's provider calls have no timeout of their own
+/// (WEAKNESSES.md W1), so they hang for httpx's 5 s and fail together; analyze must call that a
+/// failure burst at the provider call, the proposer must answer with a circuit breaker (not a
+/// retry), and the provider must be running again afterwards and stopped at the end.
+@Suite(.serialized) struct ServicePauseTests {
+    static let sample = "orbital-travel-planner"
+
+    @Test func aPausedProviderIsAFailureBurstAnsweredWithACircuitBreaker() async throws {
+        let copy = try SampleCopy(sample: Self.sample)
+        let pristine = try copy.snapshot()
+        var options = try runOptions(for: copy, sample: Self.sample, duration: 30, deadline: 60)
+        // No injected faults: the outage is the only cause of errors.
+        options.faultRate = 0
+        options.concurrency = 6
+        options.minRequests = 1
+        options.pauses = [ServicePause(service: "provider", afterSeconds: 6, forSeconds: 14)]
+        let outcome = try await RunPipeline(options: options) { print($0) }.run()
+        let folder = outcome.runFolder
+
+        let pause = try #require(outcome.record.phases.first { $0.name == "pause service provider" })
+        #expect(pause.status == "ok")
+        #expect(Double(pause.endUnixNs - pause.startUnixNs) / 1e9 >= 13.5)
+        #expect(outcome.record.options["pause_services"] == .array([.string("provider:6.0:14.0")]))
+
+        let patterns = try ArtifactJSON.decode(
+            FailurePatterns.self, from: Data(contentsOf: folder.appendingPathComponent("failure-patterns.json")))
+        let bursts = patterns.patterns.filter { $0.kind == .failureBurst }
+        for burst in bursts { print("\(burst.id): \(burst.title)") }
+        let burst = try #require(bursts.first, "no failure burst found")
+        #expect(burst.locations.first?.file == "app/provider_client.py")
+        // The errors of the burst fall inside the pause (plus httpx's 5 s and a margin).
+        let start = Double(pause.startUnixNs) / 1e9
+        let results = try ArtifactJSON.decode(LoadResults.self, from: Data(contentsOf: folder.appendingPathComponent("load-results.json")))
+        let t0 = Double(results.records.map(\.sentUnixNs).min() ?? 0) / 1e9
+        if case .array(let windows)? = burst.evidence["bursts"] {
+            for case .object(let window) in windows {
+                if case .double(let from)? = window["from_s"] { #expect(t0 + from >= start - 0.5, "a burst began before the pause") }
+            }
+        }
+
+        let proposals = try ArtifactJSON.decode(
+            FixProposals.self, from: Data(contentsOf: folder.appendingPathComponent("fix-proposals.json")))
+        let breaker = try #require(proposals.proposals.first { $0.recipe == "circuit-breaker" && $0.patterns.contains(burst.id) })
+        #expect(breaker.file == "app/provider_client.py")
+        #expect(breaker.applicability == .unsafe && breaker.patch == nil)
+        #expect(!proposals.proposals.contains { $0.recipe == "retry-idempotent" && $0.patterns == [burst.id] })
+
+        #expect(try copy.snapshot() == pristine)
+        #expect(processes(in: copy.root).isEmpty)
+    }
+
+    @Test func anUnknownServiceOrABadSpecIsRefusedBeforeAnythingStarts() async throws {
+        #expect(throws: RunError.self) { try ServicePause.parse("provider:5") }
+        #expect(throws: RunError.self) { try ServicePause.parse("provider:-1:4") }
+        #expect(throws: RunError.self) { try ServicePause.parse(":1:4") }
+        #expect(try ServicePause.parse("provider:1.5:4") == ServicePause(service: "provider", afterSeconds: 1.5, forSeconds: 4))
+        let copy = try SampleCopy(sample: Self.sample)
+        var options = try runOptions(for: copy, sample: Self.sample)
+        options.pauses = [ServicePause(service: "payments", afterSeconds: 1, forSeconds: 2)]
+        await #expect {
+            _ = try await RunPipeline(options: options) { _ in }.run()
+        } throws: { error in
+            "\(error)".contains("no service named payments") && "\(error)".contains("its services are provider")
+        }
+        #expect(processes(in: copy.root).isEmpty)
+    }
+}
