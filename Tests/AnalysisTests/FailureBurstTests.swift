@@ -44,9 +44,37 @@ import Testing
         #expect(burst.evidenceInt("longest_burst") == 20)
         #expect(burst.evidenceInt("runs") == 9)
         // Runs test by hand: n1 = 23, n2 = 177, E[R] = 41.71, Var = 8.1236, z = -11.476, p = 8.665e-31.
-        #expect(abs((burst.evidenceDouble("p_value") ?? 1) / 8.665e-31 - 1) < 1e-3)
+        #expect(abs((burst.evidenceDouble("runs_p") ?? 1) / 8.665e-31 - 1) < 1e-3)
+        // Longest run: (1 + 180 × 0.885) × 0.115^20 = 2.62356e-17.
+        #expect(abs((burst.evidenceDouble("longest_run_p") ?? 1) / 2.62356e-17 - 1) < 1e-3)
+        #expect(abs((burst.evidenceDouble("p_value") ?? 1) / (2 * 8.665e-31) - 1) < 1e-3)
         #expect(burst.evidenceDouble("expected_runs") == 41.7)
         #expect(burst.evidence["dependency"]?.stringValue == "httpx")
+    }
+
+    /// Two calls only POST /orders reaches: the app's tracebacks through its handler say which
+    /// one failed. Without them the structure alone cannot tell, and the first in file order is named.
+    @Test func theAppsTracebacksPointAtTheCallThatFailed() throws {
+        var run = Self.run(failing: Set(100..<120).union([10, 50, 170]))
+        run.addDependency(
+            .database, library: "sqlite3", callee: "conn.execute", file: "app/audit.py", line: 4, function: "record",
+            routes: ["POST /orders"])
+        let structural = try run.analyze().patterns(.failureBurst)
+        #expect(structural.first?.locations.first?.file == "app/audit.py")
+        run.logs["app.log"] = """
+            ERROR:    Exception in ASGI application
+            Traceback (most recent call last):
+              File "/srv/app/app/orders.py", line 12, in create_order
+                receipt = await charge(order)
+              File "/srv/app/app/pay.py", line 20, in charge
+                resp = await client.post(url, json=order)
+              File "/srv/app/.venv/lib/python3.11/site-packages/httpx/_client.py", line 1574, in send
+                raise exc
+            httpx.ReadTimeout: timed out
+
+            """
+        let evidenced = try run.analyze().patterns(.failureBurst)
+        #expect(evidenced.first?.locations.first == SourceLocation(file: "app/pay.py", line: 20, function: "charge"))
     }
 
     @Test func evenlySpreadErrorsAreNotABurst() throws {
@@ -68,7 +96,7 @@ import Testing
         let patterns = try Self.run(failing: pairs).analyze()
         #expect(patterns.patterns(.failureBurst).isEmpty)
         var strict = AnalysisThresholds()
-        strict.burstSignificance = 1e-40
+        strict.burstSignificance = 1e-45
         let outage = try Self.run(failing: Set(100..<120).union([10, 50, 170])).analyze(thresholds: strict)
         #expect(outage.patterns(.failureBurst).isEmpty, "the significance level is a threshold a caller can set")
     }

@@ -75,12 +75,16 @@ enum UnattributedErrorsDetector {
     /// window, or it is a connection-level failure right after a faulted request failed (uvicorn
     /// closes a connection after an unhandled exception, and the client's next request on it is
     /// reset).
-    static func indirectCause(_ context: AnalysisContext, blockingWindows: [EventLoopBlockingDetector.Window])
-        -> (RequestLog.Request) -> Bool
-    {
+    ///
+    /// With `afterAnyServerError`, a connection-level failure right after any 5xx counts, faulted
+    /// or not: the server closes the connection after its own errors just the same.
+    static func indirectCause(
+        _ context: AnalysisContext, blockingWindows: [EventLoopBlockingDetector.Window], afterAnyServerError: Bool = false
+    ) -> (RequestLog.Request) -> Bool {
         let merged = EventLoopBlockingDetector.merge(blockingWindows)
-        let failedEnds = context.requests.requests.indices.filter {
-            context.isFaulted($0) && context.requests.requests[$0].isError
+        let failedEnds = context.requests.requests.indices.filter { index in
+            let request = context.requests.requests[index]
+            return afterAnyServerError ? (request.status ?? 0) >= 500 : context.isFaulted(index) && request.isError
         }.map { context.requests.requests[$0].endNs }.sorted()
         let windowNs = context.thresholds.followOnWindowUs * 1000
         return { request in
