@@ -29,6 +29,8 @@ public struct RunOptions: Sendable {
     public var maxP99: Double?
     /// Re-run the same chaos on a scratch copy with each of the top N proposals applied.
     public var verifyFixes = 0
+    /// Verifications run side by side; nil for one per four cores.
+    public var verifyJobs: Int?
     /// Inject chaos into every service folder too (see RunPipeline+Services.swift).
     public var injectServices = false
     /// `--pause-service NAME:AFTER:FOR`: outages of the services during the chaos phase.

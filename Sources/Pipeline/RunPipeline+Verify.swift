@@ -23,7 +23,7 @@ extension RunPipeline {
         let chosen = Array(proposals.proposals.filter { $0.patch != nil }.prefix(count))
         // Each verification runs the app, its services and the load: on a small machine one at a
         // time, so they do not skew each other's latencies; with room, a few side by side.
-        let slots = Self.verificationSlots
+        let slots = options.verifyJobs ?? Self.verificationSlots
         if slots > 1 { say("  verifying \(chosen.count) fixes, \(slots) at a time") }
         let results = await withTaskGroup(of: (String, Result<EndpointFigures, any Error>).self) { group in
             var collected: [(String, Result<EndpointFigures, any Error>)] = []

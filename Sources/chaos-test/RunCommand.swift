@@ -58,12 +58,15 @@ struct RunCommand: AsyncParsableCommand {
     var monitor: Bool?
     @Option(help: "After proposing, re-run the same seeded chaos on a scratch copy with each of the top N fixes applied.")
     var verifyFixes: Int = 0
+    @Option(help: "Verifications run side by side (default: one per four cores; each runs the app, its services and the load).")
+    var verifyJobs: Int?
     @Option(
         help: "Also run the same seeded experiment on a git worktree of this ref (HEAD~1, main) and compare; exit 1 if the working tree is worse.")
     var compareRef: String?
 
     func validate() throws {
         guard verifyFixes >= 0 else { throw ValidationError("--verify-fixes takes a count >= 0, not \(verifyFixes).") }
+        if let verifyJobs, verifyJobs < 1 { throw ValidationError("--verify-jobs takes a count >= 1, not \(verifyJobs).") }
     }
 
     // CI integration (issue 7).
@@ -112,6 +115,7 @@ struct RunCommand: AsyncParsableCommand {
         options.pytest = pytest
         options.coverage = coverage
         options.verifyFixes = verifyFixes
+        options.verifyJobs = verifyJobs
         if let compareRef {
             let say: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let outcome: RefComparison.Outcome
