@@ -32,9 +32,11 @@ import Testing
             #expect(results.phases[0].endUnixNs == results.records.map { $0.sentUnixNs + $0.latencyUs * 1000 }.max())
             #expect(results.records.count > 20)
             #expect(Set(results.records.map(\.id)).count == results.records.count, "record ids are not unique")
-            // Both workers sent requests: ids are locust-<worker pid>-<n>.
+            // Both workers sent requests: ids are locust-w<worker>-u<user>-<unit>[.<step>].
             let senders = Set(results.records.map { $0.id.split(separator: "-")[1] })
-            #expect(senders.count == 2, "requests came from \(senders)")
+            #expect(senders == ["w0", "w1"], "requests came from \(senders)")
+            #expect(results.records.allSatisfy { $0.id.range(of: #"^locust-w\d+-u\d+-\d+(\.\d+)?$"#, options: .regularExpression) != nil })
+            #expect(results.records.filter { $0.step != nil }.allSatisfy { $0.id.contains(".") })
             // The plan's endpoint keys, its flow steps, and sub-millisecond precision of our own timing.
             let endpoints = Set(results.records.map(\.endpoint))
             #expect(endpoints.isSubset(of: Set(plan.endpoints)))
@@ -57,6 +59,28 @@ import Testing
             #expect(joined.allSatisfy(ids.contains), "events name requests that are not in load-results.json")
             let errored = Set(results.records.filter { $0.error != nil }.map(\.id))
             #expect(!errored.isDisjoint(with: joined))
+        }
+    }
+
+    /// The same seed sends the same logical requests under the same ids, as the built-in engine
+    /// does: the runtime then draws the same faults for them, and `compare` can pair two runs.
+    @Test func oneSeedGivesTheSameIdsTheSameRequestsInTwoRuns() async throws {
+        try await OrbitalUnderChaos.with { app, folder in
+            let plan = try PlanParser.load(path: OrbitalUnderChaos.sample.appendingPathComponent("load-plan.yaml").path)
+            var runs: [[String: String]] = []
+            for run in 0..<2 {
+                let out = folder.appendingPathComponent("load-results-\(run).json")
+                let options = LocustEngine.Options(
+                    target: app.url, plan: plan, users: 3, workers: 1, durationSeconds: 5, timeoutSeconds: 10, seed: 11,
+                    python: OrbitalUnderChaos.python.path, out: out)
+                _ = try await LocustEngine.run(options, stop: StopSignal())
+                let results = try ArtifactJSON.decode(LoadResults.self, from: Data(contentsOf: out))
+                runs.append(Dictionary(results.records.map { ($0.id, "\($0.endpoint) \($0.step ?? "")") }, uniquingKeysWith: { a, _ in a }))
+            }
+            let shared = Set(runs[0].keys).intersection(runs[1].keys)
+            #expect(shared.count >= 10, "only \(shared.count) ids in common")
+            let differing = shared.filter { runs[0][$0] != runs[1][$0] }.sorted()
+            #expect(differing.isEmpty, "\(differing.prefix(5).map { "\($0): \(runs[0][$0]!) / \(runs[1][$0]!)" })")
         }
     }
 

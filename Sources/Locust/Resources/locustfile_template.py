@@ -20,7 +20,7 @@ _RECORDS_DIR = os.environ.get("CHAOS_TEST_LOCUST_RECORDS", "")
 _PHASE = os.environ.get("CHAOS_TEST_LOCUST_PHASE", "baseline")
 _SEED = int(os.environ.get("CHAOS_TEST_LOCUST_SEED", "1"))
 _TIMEOUT = float(os.environ.get("CHAOS_TEST_LOCUST_TIMEOUT", "10"))
-_sequence = itertools.count(1)
+_users = itertools.count()
 _out = None
 
 
@@ -152,8 +152,15 @@ class PlanUser(FastHttpUser):
     connection_timeout = _TIMEOUT
 
     def on_start(self):
-        # A stream per user, seeded from --seed, so runs with the same seed pick alike.
-        self.random = random.Random("%d-%d-%d" % (_SEED, os.getpid(), id(self)))
+        # A stream per user, named by the worker's index and the user's place among the users
+        # this process started. Each unit (a request or a whole flow) draws from its own
+        # generator, seeded from --seed, the stream and the unit's number, and its requests are
+        # named after them: a run with the same seed and users sends the same logical requests
+        # under the same ids, whatever failed before, so the runtime draws the same faults for
+        # them and `compare` can pair the runs (as with the built-in engine).
+        worker = getattr(self.environment.runner, "worker_index", None)
+        self.stream = "w%d-u%d" % (worker if isinstance(worker, int) and worker >= 0 else 0, next(_users))
+        self.unit_numbers = itertools.count(1)
         self.units = [("request", r, r.get("weight", 1)) for r in PLAN["requests"]]
         self.units += [("flow", f, f.get("weight", 1)) for f in PLAN["flows"]]
         self.weights = [max(1, weight) for _, _, weight in self.units]
@@ -162,13 +169,16 @@ class PlanUser(FastHttpUser):
     def unit(self):
         if not self.units:
             return
-        kind, unit, _ = self.random.choices(self.units, weights=self.weights)[0]
+        number = next(self.unit_numbers)
+        draw = random.Random("%d-%s-%d" % (_SEED, self.stream, number))
+        kind, unit, _ = draw.choices(self.units, weights=self.weights)[0]
         if kind == "request":
-            self.send(unit, None, {})
+            self.send(unit, None, {}, draw, "%d" % number)
             return
         variables = {}
-        for step in unit["steps"]:
-            status, body = self.send(step, "%s/%s" % (unit["name"], step["name"]), variables)
+        for position, step in enumerate(unit["steps"]):
+            status, body = self.send(
+                step, "%s/%s" % (unit["name"], step["name"]), variables, draw, "%d.%d" % (number, position + 1))
             if status is None or not 200 <= status < 300:
                 return
             for variable, pointer in sorted(step.get("extract", {}).items()):
@@ -181,7 +191,7 @@ class PlanUser(FastHttpUser):
                     return
                 variables[variable] = value
 
-    def send(self, request, step, variables):
+    def send(self, request, step, variables, draw, place):
         chosen = dict(variables)
 
         def lookup(name):
@@ -190,10 +200,10 @@ class PlanUser(FastHttpUser):
             values = request.get("params", {}).get(name) or PLAN["params"].get(name)
             if not values:
                 return _MISSING
-            chosen[name] = self.random.choice(values)
+            chosen[name] = draw.choice(values)
             return chosen[name]
 
-        record_id = "locust-%d-%d" % (os.getpid(), next(_sequence))
+        record_id = "locust-%s-%s" % (self.stream, place)
         path = _fill_text(request["path"], lookup, True)
         headers = dict(PLAN["headers"])
         headers.update(request.get("headers", {}))
