@@ -63,7 +63,7 @@ let package = Package(
         // The Markdown/JSON report and its SVG charts, from a run folder's artifacts.
         .target(name: "Reports", dependencies: ["Artifacts"]),
         // Recipes -> ranked fix proposals.
-        .target(name: "Comparison", dependencies: ["Artifacts"]),
+        .target(name: "Comparison", dependencies: ["Artifacts", "Analysis"]),
         .target(name: "Fixes", dependencies: ["Artifacts", "PythonSource", "Patching", "Injection"]),
         // `load --engine locust`: the plan as a locustfile, Locust's master and workers, records converted.
         // Processes on this machine: alive or not, a free loopback port, a child's environment.

@@ -43,6 +43,7 @@ public enum Analyzer {
         findings += ThreadPoolExhaustionDetector.detect(context)
         findings += UnattributedErrorsDetector.detect(context, blockingWindows: blockingWindows)
         findings += FailureBurstDetector.detect(context, blockingWindows: blockingWindows)
+        findings += ResetAfterErrorDetector.detect(context)
         findings += CascadeDetector.detect(context)
         findings += StaticFindings.detect(context)
 

@@ -274,6 +274,9 @@ public enum PatternKind: String, Codable, Sendable, CaseIterable {
     case testFailsUnderChaos = "test-fails-under-chaos"
     /// An endpoint's unfaulted errors cluster in time: a dependency down for a while.
     case failureBurst = "failure-burst"
+    /// Connection resets right after the app's own 500s: it closes keep-alive connections after
+    /// an unhandled exception, and the client's next request on one fails.
+    case resetAfterError = "reset-after-error"
     // Found in the source.
     case missingTimeout = "missing-timeout"
     case blockingCallInAsync = "blocking-call-in-async"

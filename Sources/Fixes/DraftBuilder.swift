@@ -227,6 +227,10 @@ enum DraftBuilder {
                     + "dependency (failures before opening, cool-down), so chaos-test writes no diff for it.",
                 "During an outage of \(library), requests fail in microseconds instead of waiting, and it gets time to recover.",
                 edits: nil)
+        case .resetAfterError:
+            // The cure is to stop the 500s themselves: the dependency-error patterns of those
+            // endpoints carry the exception handler and the retries.
+            break
         case .testFailsUnderChaos:
             // A test broken by chaos names the points that fired in it; the load's patterns at
             // those points carry the recipes, so it adds no proposal of its own.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Comparison
+@testable import Analysis
 
 /// The tests against values computed independently with scipy.stats (binomtest, fisher_exact,
 /// norm.sf).

@@ -1,13 +1,13 @@
 import Foundation
 
-/// The tests behind "beyond noise". Each returns a two-sided p-value.
+/// The significance tests behind "beyond noise" in analyze and compare. Each returns a p-value.
 ///
 /// Exact tests where counts are small (McNemar on discordant pairs, Fisher on a 2×2 table), since
 /// chaos runs have endpoints with a handful of requests, where normal approximations flag noise.
-enum Significance {
+public enum Significance {
     /// McNemar's exact test: of the pairs whose outcome differs, `b` failed only before and `c`
     /// only after. Under no change each is a fair coin flip.
-    static func mcNemar(onlyBefore b: Int, onlyAfter c: Int) -> Double {
+    public static func mcNemar(onlyBefore b: Int, onlyAfter c: Int) -> Double {
         let n = b + c
         guard n > 0 else { return 1 }
         var tail = 0.0
@@ -16,7 +16,7 @@ enum Significance {
     }
 
     /// The two-proportion z-test, for unpaired error rates: `x1` of `n1` against `x2` of `n2`.
-    static func twoProportions(_ x1: Int, _ n1: Int, _ x2: Int, _ n2: Int) -> Double {
+    public static func twoProportions(_ x1: Int, _ n1: Int, _ x2: Int, _ n2: Int) -> Double {
         guard n1 > 0, n2 > 0 else { return 1 }
         let p1 = Double(x1) / Double(n1)
         let p2 = Double(x2) / Double(n2)
@@ -28,7 +28,7 @@ enum Significance {
 
     /// Fisher's exact test on `x1` of `n1` against `x2` of `n2`: the probability, with the margins
     /// fixed, of a table at most as likely as the observed one.
-    static func fisher(_ x1: Int, _ n1: Int, _ x2: Int, _ n2: Int) -> Double {
+    public static func fisher(_ x1: Int, _ n1: Int, _ x2: Int, _ n2: Int) -> Double {
         let successes = x1 + x2
         let total = n1 + n2
         guard n1 > 0, n2 > 0, successes > 0, successes < total else { return 1 }
@@ -47,7 +47,7 @@ enum Significance {
 
     /// Holm's step-down procedure: which of `pValues` stay significant at `alpha` for the family
     /// as a whole, so that comparing many endpoints does not multiply false alarms.
-    static func holm(_ pValues: [Double], alpha: Double) -> [Bool] {
+    public static func holm(_ pValues: [Double], alpha: Double) -> [Bool] {
         let order = pValues.indices.sorted { pValues[$0] < pValues[$1] }
         var significant = Array(repeating: false, count: pValues.count)
         for (rank, index) in order.enumerated() {
