@@ -4,8 +4,8 @@ import Foundation
 /// Errors that come in bursts: a dependency that is down for a while, not one that fails now and
 /// then. A circuit breaker is the answer to the first, a retry to the second.
 ///
-/// Per endpoint, the requests no fault fired in (and whose error is not a fault's doing, see
-/// ``UnattributedErrorsDetector/indirectCause(_:blockingWindows:)``), in the order they were sent,
+/// Per endpoint, the requests no fault fired in (and whose error is not another failure's echo, see
+/// ``UnattributedErrorsDetector/indirectCause(_:blockingWindows:afterAnyServerError:)``), in the order they were sent,
 /// as a sequence of failed and answered. Injected faults are left out because the runtime draws
 /// them independently per request: they never cluster. Two tests ask whether the errors cluster
 /// more than chance allows: the Wald–Wolfowitz runs test (too few runs), and the longest run of
@@ -65,7 +65,7 @@ enum FailureBurstDetector {
         }
     }
 
-    /// The runs test on one endpoint's ordered requests; nil when there are too few of either kind.
+    /// Both tests on one endpoint's ordered requests; nil when there are too few of either kind.
     static func test(_ ordered: [Int], endpoint: Int, _ context: AnalysisContext) -> Burst? {
         let failed = ordered.map { context.requests.requests[$0].isError }
         let n1 = failed.filter { $0 }.count
