@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Injection
@@ -106,25 +107,15 @@ struct RuntimeServiceTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data(Runtime.source()).write(to: dir.appendingPathComponent(Runtime.fileName))
         try Data(Self.script.utf8).write(to: dir.appendingPathComponent("check.py"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-B", "check.py", client]
-        process.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "CHAOS_TEST_SETTINGS")
-        environment.removeValue(forKey: "CHAOS_TEST_EVENTS")
-        environment["CHAOS_TEST_SERVICE"] = "svc"
-        // Loopback only, whatever proxy the machine has.
-        environment["NO_PROXY"] = "127.0.0.1"
-        environment["no_proxy"] = "127.0.0.1"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        // Empty is unset to the runtime: it finds the settings in the folder's .chaos-test/.
+        let (status, output) = try TestSupport.run(
+            python, ["-B", "check.py", client], in: dir.path,
+            environment: [
+                "CHAOS_TEST_SETTINGS": "", "CHAOS_TEST_EVENTS": "", "CHAOS_TEST_SERVICE": "svc",
+                // Loopback only, whatever proxy the machine has.
+                "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1",
+            ])
+        #expect(status == 0, "\(output)")
         #expect(output.contains("runtime services ok"))
     }
 }

@@ -106,21 +106,11 @@ struct RuntimeTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data(Runtime.source()).write(to: dir.appendingPathComponent(Runtime.fileName))
         try Data(Self.script.utf8).write(to: dir.appendingPathComponent("check.py"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-B", "check.py"]
-        process.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "CHAOS_TEST_SETTINGS")
-        environment.removeValue(forKey: "CHAOS_TEST_EVENTS")
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        // Empty is unset to the runtime: it finds the settings in the folder's .chaos-test/.
+        let (status, output) = try TestSupport.run(
+            "/usr/bin/env", ["python3", "-B", "check.py"], in: dir.path,
+            environment: ["CHAOS_TEST_SETTINGS": "", "CHAOS_TEST_EVENTS": ""])
+        #expect(status == 0, "\(output)")
         #expect(output.contains("runtime ok"))
     }
 
