@@ -13,11 +13,8 @@ import Artifacts
 enum ResetAfterErrorDetector {
     static func detect(_ context: AnalysisContext) -> [Finding] {
         let requests = context.requests.requests
-        let fiveHundreds = requests.indices.filter { requests[$0].status == 500 }
-            .sorted { requests[$0].endNs < requests[$1].endNs }
-        guard !fiveHundreds.isEmpty else { return [] }
-        let ends = fiveHundreds.map { requests[$0].endNs }
-        let windowNs = context.thresholds.followOnWindowUs * 1000
+        let followOn = FollowOnWindow(context) { _, request in request.status == 500 }
+        guard !followOn.isEmpty else { return [] }
 
         var inWindow = (resets: 0, total: 0)
         var outside = (resets: 0, total: 0)
@@ -25,13 +22,12 @@ enum ResetAfterErrorDetector {
         var victims: [Int] = []
         for (index, request) in requests.enumerated() {
             let isReset = request.error == .reset || request.error == .malformed
-            let before = ThreadPoolExhaustionDetector.countAtOrBelow(request.sentNs, ends)
-            if before > 0, request.sentNs - ends[before - 1] <= windowNs {
+            if let source = followOn.source(ofRequestSentAt: request.sentNs) {
                 inWindow.total += 1
                 if isReset {
                     inWindow.resets += 1
                     victims.append(index)
-                    culprits[requests[fiveHundreds[before - 1]].endpoint, default: 0] += 1
+                    culprits[requests[source].endpoint, default: 0] += 1
                 }
             } else {
                 outside.total += 1

@@ -82,18 +82,15 @@ enum UnattributedErrorsDetector {
         _ context: AnalysisContext, blockingWindows: [EventLoopBlockingDetector.Window], afterAnyServerError: Bool = false
     ) -> (RequestLog.Request) -> Bool {
         let merged = EventLoopBlockingDetector.merge(blockingWindows)
-        let failedEnds = context.requests.requests.indices.filter { index in
-            let request = context.requests.requests[index]
-            return afterAnyServerError ? (request.status ?? 0) >= 500 : context.isFaulted(index) && request.isError
-        }.map { context.requests.requests[$0].endNs }.sorted()
-        let windowNs = context.thresholds.followOnWindowUs * 1000
+        let followOn = FollowOnWindow(context) { index, request in
+            afterAnyServerError ? (request.status ?? 0) >= 500 : context.isFaulted(index) && request.isError
+        }
         return { request in
             if EventLoopBlockingDetector.overlaps(merged, request.sentNs, request.endNs) { return true }
             guard let error = request.error, error == .reset || error == .refused || error == .malformed else {
                 return false
             }
-            let before = ThreadPoolExhaustionDetector.countAtOrBelow(request.sentNs, failedEnds)
-            return before > 0 && request.sentNs - failedEnds[before - 1] <= windowNs
+            return followOn.source(ofRequestSentAt: request.sentNs) != nil
         }
     }
 
