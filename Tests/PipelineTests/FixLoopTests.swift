@@ -17,6 +17,12 @@ import Testing
         var options = try runOptions(for: copy, sample: Self.sample, duration: 30, deadline: 55)
         options.minRequests = 1
         options.seed = 7
+        // Failures only, no latency faults. With delays injected, the event-loop-blocking pattern
+        // sometimes outranks the unhandled errors, and the top fix is then the offload, which
+        // raises throughput and cuts p99 but leaves the error rate alone (seen once in CI: 41.4%
+        // -> 41.8%, with 512 -> 777 requests). This test is about a fix that should lower the
+        // error rate, so it gives the errors alone to rank.
+        options.faults = "exception,status,dependency"
         return options
     }
 

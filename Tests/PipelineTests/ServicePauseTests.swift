@@ -53,6 +53,16 @@ import Testing
         // Every burst is put at a provider call, whichever endpoint it is on.
         #expect(bursts.allSatisfy { $0.locations.first?.file == "app/provider_client.py" }, "\(bursts.map(\.title))")
 
+        // The provider's 404s (WEAKNESSES.md W2) and the pause's timeouts escape as 500s, after
+        // which uvicorn closes the connection: the resets that follow are reset-after-error.
+        let resets = try #require(patterns.patterns.first { $0.kind == .resetAfterError }, "no reset-after-error pattern")
+        let counts = ["resets_after_500", "requests_after_500", "resets_elsewhere", "requests_elsewhere"].map { key in
+            if case .int(let value)? = resets.evidence[key] { return value } else { return -1 }
+        }
+        print("\(resets.id): \(counts[0]) of \(counts[1]) requests right after a 500 reset, \(counts[2]) of \(counts[3]) others; "
+            + "Fisher p = \(resets.evidence["p_value"].flatMap { if case .double(let p) = $0 { p } else { nil } } ?? .nan)")
+        #expect(counts[0] >= 5 && counts[2] * counts[1] < counts[0] * counts[3], "\(counts)")
+
         let proposals = try ArtifactJSON.decode(
             FixProposals.self, from: Data(contentsOf: folder.appendingPathComponent("fix-proposals.json")))
         let breaker = try #require(proposals.proposals.first { $0.recipe == "circuit-breaker" && $0.patterns.contains(burst.id) })
