@@ -63,10 +63,34 @@ struct DjangoRoutes {
     }
 
     mutating func walk(module: Int, prefix: String, rawPrefix: String, visited: Set<Int>) {
-        guard !visited.contains(module), let binding = project.modules[module].bindings(nil, "urlpatterns")?.last,
-            case .assignment(let value?, _, _) = binding
-        else { return }
-        patterns(value, module: module, prefix: prefix, rawPrefix: rawPrefix, visited: visited.union([module]))
+        guard !visited.contains(module) else { return }
+        for value in urlpatternsParts(module) {
+            patterns(value, module: module, prefix: prefix, rawPrefix: rawPrefix, visited: visited.union([module]))
+        }
+    }
+
+    /// What a URLconf's `urlpatterns` holds: its last assignment, then every
+    /// `urlpatterns += [...]`, `.extend([...])` and `.append(path(...))` after it (also under
+    /// `if settings.DEBUG:`), in source order. An appended element is returned as a list of one.
+    func urlpatternsParts(_ module: Int) -> [Range<Int>] {
+        let info = project.modules[module]
+        let code = info.module
+        guard let binding = info.bindings(nil, "urlpatterns")?.last, case .assignment(let value?, _, let assigned) = binding else { return [] }
+        var parts: [(line: Int, range: Range<Int>)] = [(assigned, value)]
+        for (index, line) in code.logicalLines.enumerated() where index > assigned && code.lineScopes[index] == nil {
+            let start = line.range.lowerBound
+            guard line.range.count > 2, code.isName(start, "urlpatterns"), code.isOp(start + 1, "+=") else { continue }
+            parts.append((index, (start + 2)..<line.range.upperBound))
+        }
+        for call in code.calls where call.logicalLine > assigned && code.lineScopes[call.logicalLine] == nil {
+            guard call.chain.count == 2, call.chain.first == .name("urlpatterns"), let argument = call.positional.first else { continue }
+            switch call.chain.last {
+            case .name("extend"): parts.append((call.logicalLine, argument.value))
+            case .name("append"): parts.append((call.logicalLine, call.open..<(call.close + 1)))
+            default: continue
+            }
+        }
+        return parts.sorted { $0.line < $1.line }.map(\.range)
     }
 
     mutating func patterns(_ range: Range<Int>, module: Int, prefix: String, rawPrefix: String, visited: Set<Int>) {
@@ -82,7 +106,9 @@ struct DjangoRoutes {
         }
         parts.append(start..<range.upperBound)
         for part in parts where !part.isEmpty {
-            guard code.isOp(part.lowerBound, "["), Int(code.matchingBracket[part.lowerBound]) == part.upperBound - 1 else { continue }
+            guard code.isOp(part.lowerBound, "[") || code.isOp(part.lowerBound, "("),
+                Int(code.matchingBracket[part.lowerBound]) == part.upperBound - 1
+            else { continue }
             var elementStart = part.lowerBound + 1
             var cursor = elementStart
             let end = part.upperBound - 1

@@ -68,11 +68,11 @@ final class Evaluator {
     /// The value of a call's callee (`client.get` in `client.get(url)`), evaluated in its scope.
     func callee(module: Int, call: Int) -> Value {
         if calleeValues.isEmpty { calleeValues = project.modules.map { Array(repeating: nil, count: $0.module.calls.count) } }
-        if let value = calleeValues[module][call] { return value }
+        if loopValues.isEmpty, let value = calleeValues[module][call] { return value }
         let code = project.modules[module].module
         let item = code.calls[call]
         let value = evaluate(item.calleeStart..<item.open, module: module, scope: code.scope(ofCode: item.calleeStart))
-        calleeValues[module][call] = value
+        if loopValues.isEmpty { calleeValues[module][call] = value }
         return value
     }
 
@@ -112,7 +112,12 @@ final class Evaluator {
     }
 
     func member(ofModule name: String, _ member: String, from importer: Int) -> Value {
-        guard let index = resolveModule(name, from: importer) else { return .external(name + "." + member) }
+        guard let index = resolveModule(name, from: importer) else {
+            // A namespace package (a folder without `__init__.py`) has no module of its own,
+            // but its submodules import all the same.
+            if let submodule = resolveModule(name + "." + member, from: importer) { return .module(project.modules[submodule].name) }
+            return .external(name + "." + member)
+        }
         if let submodule = resolveModule(project.modules[index].name + "." + member, from: importer) {
             return .module(project.modules[submodule].name)
         }
@@ -131,9 +136,39 @@ final class Evaluator {
     /// binds them), resolved once.
     private var names: [NameKey: Value] = [:]
 
+    /// Names being resolved right now: `from a import x` in `b` and `from b import x` in `a`
+    /// (or a name bound to itself through aliases) would otherwise recurse until the stack
+    /// overflows. A name met again while it is being resolved is `unknown`.
+    private var namesInProgress: Set<NameKey> = []
+
+    /// How deep the evaluation is nested now, and the bound past which it gives up with
+    /// `unknown` rather than overflow the stack on a pathological chain of bindings.
+    private var nesting = 0
+    static let maximumDepth = 200
+    /// Where evaluation hit `maximumDepth` (a logical line), reported once per module as a diagnostic.
+    private(set) var depthLimitHits: [Int: Int] = [:]
+
+    /// Runs `body` one level deeper, or answers `unknown` past the bound.
+    private func nested(module: Int, line: Int, _ body: () -> Value) -> Value {
+        guard nesting < Self.maximumDepth else {
+            if depthLimitHits[module] == nil { depthLimitHits[module] = line }
+            return .unknown
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        return body()
+    }
+
     func resolveName(_ name: String, module: Int, scope: Int?, line: Int) -> Value {
         let key = NameKey(module: module, scope: scope ?? -1, name: name)
+        if let override = loopValues[key] { return override }
         if let known = names[key] { return known }
+        guard namesInProgress.insert(key).inserted else { return .unknown }
+        defer { namesInProgress.remove(key) }
+        return nested(module: module, line: line) { resolveNameUncached(name, key: key, module: module, scope: scope, line: line) }
+    }
+
+    private func resolveNameUncached(_ name: String, key: NameKey, module: Int, scope: Int?, line: Int) -> Value {
         let info = project.modules[module]
         let definitions = info.module.definitions
         var current = scope
@@ -148,7 +183,7 @@ final class Evaluator {
                     chosen = bindings.last!
                 }
                 let value = evaluate(binding: chosen, name: name, module: module, scope: current)
-                if !first || bindings.count == 1 { names[key] = value }
+                if (!first || bindings.count == 1) && loopValues.isEmpty { names[key] = value }
                 return value
             }
             guard let scopeIndex = current else { break }
@@ -156,7 +191,7 @@ final class Evaluator {
             first = false
         }
         let value: Value = name == "open" ? .external("builtins.open") : .unknown
-        names[key] = value
+        if loopValues.isEmpty { names[key] = value }
         return value
     }
 
@@ -192,10 +227,13 @@ final class Evaluator {
                 let value = instance(ofAnnotation: annotation, module: module, scope: definition.parent)
                 if value != .unknown { return value }
             }
-            if let defaultValue = parameter.defaultValue,
-                let dependency = dependsTarget(defaultValue, module: module, scope: definition.parent)
-            {
-                return callResult(of: .definition(dependency), module: module, call: nil, scope: definition.parent)
+            if let defaultValue = parameter.defaultValue {
+                if let dependency = dependsTarget(defaultValue, module: module, scope: definition.parent) {
+                    return callResult(of: .definition(dependency), module: module, call: nil, scope: definition.parent)
+                }
+                // `def create_admin(app, base_url="/admin")`: the default is what the scan can
+                // know of a parameter; a caller may pass another value.
+                return evaluate(defaultValue, module: module, scope: definition.parent)
             }
             return .unknown
         }
@@ -245,20 +283,40 @@ final class Evaluator {
     }
 
     private func cached(_ key: CacheKey, _ compute: () -> Value) -> Value {
-        if let value = cache[key] { return value }
+        if loopValues.isEmpty, let value = cache[key] { return value }
         guard inProgress.insert(key).inserted else { return .unknown }
         let value = compute()
         inProgress.remove(key)
-        cache[key] = value
+        if loopValues.isEmpty { cache[key] = value }
         return value
+    }
+
+    // MARK: - Loop variables
+
+    /// Values of loop variables while a registration inside `for router in (a, b):` is read
+    /// once per element. While any is set, nothing is cached: a cached value could depend on
+    /// the element of the moment.
+    private var loopValues: [NameKey: Value] = [:]
+
+    /// Evaluates `body` with the names of a `for` loop bound to one element's values.
+    func withLoopValues<T>(_ values: [(name: String, module: Int, scope: Int?, value: Value)], _ body: () -> T) -> T {
+        let saved = loopValues
+        for item in values { loopValues[NameKey(module: item.module, scope: item.scope ?? -1, name: item.name)] = item.value }
+        defer { loopValues = saved }
+        return body()
     }
 
     // MARK: - Expressions
 
     func evaluate(_ range: Range<Int>, module: Int, scope: Int?) -> Value {
+        guard !range.isEmpty else { return .unknown }
+        let line = Int(project.modules[module].module.lineOfCode[range.lowerBound])
+        return nested(module: module, line: line) { evaluateExpression(range, module: module, scope: scope) }
+    }
+
+    private func evaluateExpression(_ range: Range<Int>, module: Int, scope: Int?) -> Value {
         let code = project.modules[module].module
         var range = range
-        guard !range.isEmpty else { return .unknown }
         if code.isName(range.lowerBound, "await") { range = (range.lowerBound + 1)..<range.upperBound }
         guard !range.isEmpty else { return .unknown }
         if code.isOp(range.lowerBound, "("), Int(code.matchingBracket[range.lowerBound]) == range.upperBound - 1 {
@@ -269,6 +327,8 @@ final class Evaluator {
             return stringList((range.lowerBound + 1)..<(range.upperBound - 1), module: module, scope: scope)
         }
         if let concatenated = concatenation(range, module: module, scope: scope) { return concatenated }
+        // `os.getenv("PREFIX") or "/api"`: the right side is the value when the left is unset.
+        if let either = alternative(range, module: module, scope: scope) { return either }
         // A postfix chain: NAME (. NAME | (args) | [index])*
         guard code.code[range.lowerBound].kind == .name else { return .unknown }
         let line = Int(code.lineOfCode[range.lowerBound])
@@ -339,11 +399,29 @@ final class Evaluator {
         return .string(result)
     }
 
+    private func alternative(_ range: Range<Int>, module: Int, scope: Int?) -> Value? {
+        let code = project.modules[module].module
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if code.matchingBracket[index] > index { index = Int(code.matchingBracket[index]) }
+            if code.code[index].kind == .name, code.isName(index, "or"), index > range.lowerBound {
+                let left = evaluate(range.lowerBound..<index, module: module, scope: scope)
+                if case .string(let text) = left, !text.isEmpty { return left }
+                if left != .unknown, left != .string("") { return .unknown }
+                return evaluate((index + 1)..<range.upperBound, module: module, scope: scope)
+            }
+            index += 1
+        }
+        return nil
+    }
+
     func attribute(_ base: Value, _ name: String, module: Int) -> Value {
         switch base {
         case .module(let moduleName):
             return member(ofModule: moduleName, name, from: module)
         case .external(let prefix):
+            // `import ns.views` where `ns` is a namespace package: `ns.views` is the app's.
+            if let index = project.moduleByName[prefix + "." + name] { return .module(project.modules[index].name) }
             return .external(prefix + "." + name)
         case .instance(.external(let type), let origin):
             return .boundMethod(.external(type), name: name, origin: origin)
@@ -361,11 +439,11 @@ final class Evaluator {
         guard depth < 8 else { return .unknown }
         // `self.x = self.x.y` and mutually referring attributes must not recurse forever.
         let key = MemberKey(classRef: classRef, name: name, instance: instance)
-        if let value = memberCache[key] { return value }
+        if loopValues.isEmpty, let value = memberCache[key] { return value }
         guard membersInProgress.insert(key).inserted else { return .unknown }
         defer { membersInProgress.remove(key) }
         let value = computeClassMember(classRef, name, instance: instance, depth: depth)
-        memberCache[key] = value
+        if loopValues.isEmpty { memberCache[key] = value }
         return value
     }
 
@@ -376,6 +454,7 @@ final class Evaluator {
     }
 
     private var memberCache: [MemberKey: Value] = [:]
+    private var frameworkKinds: [DefRef: FrameworkRegistry.Kind?] = [:]
     private var membersInProgress: Set<MemberKey> = []
 
     private func computeClassMember(_ classRef: DefRef, _ name: String, instance: Bool, depth: Int) -> Value {
@@ -411,6 +490,7 @@ final class Evaluator {
                 return .object(registry.object(kind: kind, module: module, call: call, scope: scope))
             }
             if let type = Catalog.constructors[canonical] { return .instance(.external(type), origin: origin) }
+            if let call, let value = defaultArgument(of: canonical, module: module, call: call, scope: scope) { return value }
             // `closing(conn)` and `nullcontext(conn)` hand their argument to `with ... as`.
             if canonical == "contextlib.closing" || canonical == "contextlib.nullcontext", let call,
                 let argument = project.modules[module].module.calls[call].positional.first
@@ -431,11 +511,58 @@ final class Evaluator {
             return .unknown
         case .definition(let ref):
             let definition = project.definition(ref)
-            if definition.kind == .class { return .instance(.app(ref), origin: origin) }
+            if definition.kind == .class {
+                // `class V1Router(APIRouter)`: an instance is a router like any other.
+                if let call, let kind = frameworkKind(ofClass: ref) {
+                    return .object(registry.object(kind: kind, module: module, call: call, scope: scope))
+                }
+                return .instance(.app(ref), origin: origin)
+            }
             return returnValue(of: ref)
         default:
             return .unknown
         }
+    }
+
+    /// Calls whose value, as far as the source can tell, is one of their arguments: the default
+    /// of an environment lookup (`os.getenv("ROOT_PATH", "")`) and of a settings field
+    /// (`Field("/api")`, `Field(default="/api")`, `field(default="/api")`, `default_factory=`).
+    private func defaultArgument(of function: String, module: Int, call: Int, scope: Int?) -> Value? {
+        let item = project.modules[module].module.calls[call]
+        switch function {
+        case "os.getenv", "os.environ.get", "os.environ.setdefault":
+            guard let argument = item.keyword("default") ?? (item.positional.count > 1 ? item.positional[1] : nil) else { return nil }
+            return evaluate(argument.value, module: module, scope: scope)
+        case "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "attr.ib", "attrs.field", "pydantic_settings.Field":
+            if let argument = item.keyword("default") ?? (function.hasPrefix("pydantic") ? item.positional.first : nil) {
+                return evaluate(argument.value, module: module, scope: scope)
+            }
+            if let factory = item.keyword("default_factory") ?? item.keyword("factory") {
+                return callResult(of: evaluate(factory.value, module: module, scope: scope), module: module, call: nil, scope: scope)
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// The framework class an app class derives from (`class AdminRouter(APIRouter)`,
+    /// through app base classes too), if any.
+    func frameworkKind(ofClass ref: DefRef) -> FrameworkRegistry.Kind? {
+        if let known = frameworkKinds[ref] { return known }
+        frameworkKinds[ref] = .some(nil)  // a class hierarchy that loops back is no framework class
+        var found: FrameworkRegistry.Kind?
+        let definition = project.definition(ref)
+        for base in definition.bases {
+            switch evaluate(base, module: ref.module, scope: definition.parent) {
+            case .external(let name): found = FrameworkRegistry.constructors[Catalog.canonical(name)]
+            case .definition(let baseRef) where project.definition(baseRef).kind == .class: found = frameworkKind(ofClass: baseRef)
+            default: break
+            }
+            if found != nil { break }
+        }
+        frameworkKinds[ref] = .some(found)
+        return found
     }
 
     /// What an app function returns, when every return that is known agrees.

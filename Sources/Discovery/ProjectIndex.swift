@@ -1,3 +1,4 @@
+import Foundation
 import Artifacts
 import PythonSource
 
@@ -122,7 +123,7 @@ final class ModuleInfo {
                 }
             case .withBinding(let name, let value, let line):
                 add(name, .withItem(value: value, logicalLine: line), scope: scoped.scope)
-            case .loopBinding(let names, let line):
+            case .loopBinding(let names, _, let line):
                 for name in names { add(name, .assignment(value: nil, annotation: nil, logicalLine: line), scope: scoped.scope) }
             case .returnValue: break
             }
@@ -150,14 +151,35 @@ struct ProjectIndex {
 
     mutating func add(_ info: ModuleInfo) {
         moduleByName[info.name] = modules.count
+        // A `src/` layout: `src/pkg/x.py` is imported as `pkg.x`.
+        if info.name.hasPrefix("src."), moduleByName[String(info.name.dropFirst(4))] == nil {
+            moduleByName[String(info.name.dropFirst(4))] = modules.count
+        }
         modules.append(info)
+    }
+
+    /// The dotted package that the scanned folder itself is, when it holds an `__init__.py`
+    /// (`site-packages/netbox/netbox` → `netbox.netbox`... up to the first folder that is not
+    /// a package), so `from <pkg>.web import main` resolves whichever folder the user gave.
+    static func packagePrefix(of root: URL) -> String {
+        var parts: [String] = []
+        var folder = root.standardizedFileURL
+        while FileManager.default.fileExists(atPath: folder.appendingPathComponent("__init__.py").path) {
+            let name = folder.lastPathComponent
+            guard !name.isEmpty, name != "/", parts.count < 32 else { break }
+            parts.insert(name, at: 0)
+            folder = folder.deletingLastPathComponent()
+        }
+        return parts.joined(separator: ".")
     }
 
     func definition(_ ref: DefRef) -> Definition { modules[ref.module].module.definitions[ref.definition] }
 
     /// Module name for a relative path: `app/api/search.py` → `app.api.search`, `app/__init__.py` → `app`.
-    static func moduleName(for path: String) -> (name: String, isPackage: Bool) {
-        var parts = path.split(separator: "/").map(String.init)
+    /// With `packagePrefix` (the scanned folder's own package), names are absolute.
+    static func moduleName(for path: String, packagePrefix: String = "") -> (name: String, isPackage: Bool) {
+        var parts = packagePrefix.isEmpty ? [] : packagePrefix.split(separator: ".").map(String.init)
+        parts += path.split(separator: "/").map(String.init)
         guard var last = parts.popLast() else { return ("", false) }
         if last.hasSuffix(".py") { last.removeLast(3) }
         if last == "__init__" { return (parts.joined(separator: "."), true) }

@@ -32,11 +32,11 @@ struct RouteCollector {
     let evaluator: Evaluator
     var sites: [RouteSite] = []
     var attachments: [Attachment] = []
-    /// Own prefix per object; nil when the object has none, `.dynamic` when it cannot be read.
+    /// Own prefix per object (nil when the object has none), parts known only at run time marked.
     var prefixes: [Int: PrefixValue] = [:]
     var diagnostics: [Diagnostic] = []
 
-    enum PrefixValue { case known(String), dynamic }
+    enum PrefixValue { case known(String) }
 
     static let routeDecorators: [String: [String]] = [
         "get": ["GET"], "post": ["POST"], "put": ["PUT"], "patch": ["PATCH"], "delete": ["DELETE"],
@@ -56,21 +56,31 @@ struct RouteCollector {
     ]
 
     mutating func collect() {
+        let subclasses = frameworkSubclassNames()
         // Objects first (constructors with their prefixes and route lists), then registrations.
         for moduleIndex in project.modules.indices {
             let module = project.modules[moduleIndex].module
             let watched = project.modules[moduleIndex].watchedImports
             for (callIndex, call) in module.calls.enumerated() {
-                // A framework object is built by a call to its class, by name or import alias.
+                // A framework object is built by a call to its class, by name or import alias,
+                // or to an app class derived from one.
                 guard case .name(let last) = call.chain.last,
-                    Self.constructorNames.contains(last) || (call.chain.count == 1 && watched.contains(last))
+                    Self.constructorNames.contains(last) || subclasses.contains(last) || (call.chain.count == 1 && watched.contains(last))
                 else { continue }
                 let scope = module.scope(ofCode: call.calleeStart)
-                guard case .external(let name) = evaluator.callee(module: moduleIndex, call: callIndex),
-                    let kind = FrameworkRegistry.constructors[Catalog.canonical(name)]
-                else { continue }
-                let object = evaluator.registry.object(kind: kind, module: moduleIndex, call: callIndex, scope: scope)
-                constructed(object, kind: kind, call: call, module: moduleIndex, scope: scope)
+                switch evaluator.callee(module: moduleIndex, call: callIndex) {
+                case .external(let name):
+                    guard let kind = FrameworkRegistry.constructors[Catalog.canonical(name)] else { continue }
+                    let object = evaluator.registry.object(kind: kind, module: moduleIndex, call: callIndex, scope: scope)
+                    constructed(object, kind: kind, call: call, module: moduleIndex, scope: scope)
+                case .definition(let classRef):
+                    guard let kind = evaluator.frameworkKind(ofClass: classRef) else { continue }
+                    let object = evaluator.registry.object(kind: kind, module: moduleIndex, call: callIndex, scope: scope)
+                    constructed(object, kind: kind, call: call, module: moduleIndex, scope: scope)
+                    if prefixes[object] == nil, let inherited = superInitPrefix(classRef, kind: kind) { prefixes[object] = inherited }
+                default:
+                    continue
+                }
             }
         }
         for moduleIndex in project.modules.indices {
@@ -87,19 +97,62 @@ struct RouteCollector {
                 // (a library function, an unknown) needs no second look.
                 guard case .unknown = evaluator.callee(module: moduleIndex, call: callIndex) else { continue }
                 let scope = module.scope(ofCode: call.calleeStart)
-                guard case .object(let object) = evaluator.evaluate(call.calleeStart..<(call.open - 2), module: moduleIndex, scope: scope)
-                else { continue }
                 let line = module.logicalLines[call.logicalLine]
                 var target: Int?
                 if line.keyword == .decorator, call.calleeStart == line.range.lowerBound + 1, call.close == line.range.upperBound - 1 {
                     target = decorated[call.logicalLine]
                 }
-                registration(object, method: method, call: call, decorates: target, module: moduleIndex, scope: scope)
+                // Inside `for router in (a, b):` the registration runs once per element.
+                guard let contexts = loopContexts(call, module: moduleIndex) else { continue }
+                for context in contexts {
+                    evaluator.withLoopValues(context) {
+                        guard case .object(let object) = evaluator.evaluate(call.calleeStart..<(call.open - 2), module: moduleIndex, scope: scope)
+                        else { return }
+                        registration(object, method: method, call: call, decorates: target, module: moduleIndex, scope: scope)
+                    }
+                }
             }
         }
     }
 
     // MARK: - Constructors
+
+    /// Names of the app's classes that derive from a framework class.
+    func frameworkSubclassNames() -> Set<String> {
+        var names: Set<String> = []
+        for (moduleIndex, info) in project.modules.enumerated() {
+            for (index, definition) in info.module.definitions.enumerated() where definition.kind == .class && !definition.bases.isEmpty {
+                if evaluator.frameworkKind(ofClass: DefRef(module: moduleIndex, definition: index)) != nil { names.insert(definition.name) }
+            }
+        }
+        return names
+    }
+
+    /// `super().__init__(prefix="/admin", ...)` in a router subclass's `__init__` (or an app
+    /// base class's): the prefix every instance gets when the call site gives none.
+    mutating func superInitPrefix(_ classRef: DefRef, kind: FrameworkRegistry.Kind, depth: Int = 0) -> PrefixValue? {
+        guard depth < 8 else { return nil }
+        let keyword = kind == .blueprint ? "url_prefix" : kind == .mount ? "path" : "prefix"
+        let info = project.modules[classRef.module]
+        let definitions = info.module.definitions
+        if let initializer = definitions.indices.first(where: { definitions[$0].parent == classRef.definition && definitions[$0].name == "__init__" }) {
+            for call in info.module.calls where info.module.scope(ofCode: call.calleeStart) == initializer {
+                guard call.chain.last == .name("__init__"), call.chain.first == .name("super") || call.chain.count == 2,
+                    let argument = call.keyword(keyword)
+                else { continue }
+                return prefixValue(argument, module: classRef.module, scope: initializer, call: call)
+            }
+        }
+        let definition = definitions[classRef.definition]
+        for base in definition.bases {
+            if case .definition(let baseRef) = evaluator.evaluate(base, module: classRef.module, scope: definition.parent),
+                let found = superInitPrefix(baseRef, kind: kind, depth: depth + 1)
+            {
+                return found
+            }
+        }
+        return nil
+    }
 
     mutating func constructed(_ object: Int, kind: FrameworkRegistry.Kind, call: Call, module: Int, scope: Int?) {
         switch kind {
@@ -131,9 +184,26 @@ struct RouteCollector {
         }
     }
 
-    func prefixValue(_ argument: Argument, module: Int, scope: Int?, call: Call) -> PrefixValue {
-        if case .string(let text) = evaluator.evaluate(argument.value, module: module, scope: scope) { return .known(text) }
-        return .dynamic
+    mutating func prefixValue(_ argument: Argument, module: Int, scope: Int?, call: Call) -> PrefixValue {
+        .known(pathOrMarked(argument, call: call, module: module, scope: scope, what: "prefix"))
+    }
+
+    /// A path or prefix argument as far as it can be known; a part known only at run time is
+    /// a `{?name}` marker, reported once with the expression and its line. `None` is no prefix.
+    mutating func pathOrMarked(_ argument: Argument, call: Call, module: Int, scope: Int?, what: String) -> String {
+        let code = project.modules[module].module
+        if argument.value.count == 1, code.isName(argument.value.lowerBound, "None") { return "" }
+        let text = evaluator.pathText(argument.value, module: module, scope: scope)
+        if !text.isComplete {
+            let path = project.modules[module].path
+            let parts = text.unknown.map { "`\($0)`" }.joined(separator: ", ")
+            diagnostics.append(
+                Diagnostic(
+                    severity: .warning, file: path, line: call.line, column: 0,
+                    message: "partly dynamic route at \(path):\(call.line): the \(what) \(parts) is known only at run time, "
+                        + "so its routes are listed as `\(text.text)`; give it a literal value or a default to have them tested"))
+        }
+        return text.text
     }
 
     /// A Starlette `routes=[Route(...), Mount(...)]` list, given inline or by name.
@@ -181,10 +251,7 @@ struct RouteCollector {
             guard let pathArgument = call.positional.first ?? call.keyword("path"),
                 let endpoint = (call.positional.count > 1 ? call.positional[1] : nil) ?? call.keyword("endpoint")
             else { return }
-            guard case .string(let path) = evaluator.evaluate(pathArgument.value, module: module, scope: scope) else {
-                diagnostics.append(dynamic(module: module, line: call.line, "the path `\(code.text(pathArgument.value))` is computed at run time"))
-                return
-            }
+            let path = pathOrMarked(pathArgument, call: call, module: module, scope: scope, what: "path")
             guard let handler = handler(endpoint.value, module: module, scope: scope) else { return }
             let methods = explicitMethods(call, module: module, scope: scope) ?? defaultMethods(handler, fallback: ["GET"])
             sites.append(RouteSite(object: owner, methods: methods, rawPath: path, handler: handler, module: module, line: call.line))
@@ -226,13 +293,8 @@ struct RouteCollector {
                 }
                 var prefix = ""
                 if let argument = call.keyword("prefix") {
-                    guard case .string(let text) = evaluator.evaluate(argument.value, module: module, scope: scope) else {
-                        diagnostics.append(dynamic(module: module, line: call.line, "the prefix `\(code.text(argument.value))` is computed at run time"))
-                        return
-                    }
-                    prefix = text
+                    prefix = pathOrMarked(argument, call: call, module: module, scope: scope, what: "prefix")
                 }
-                if inLoop(call, module: module) { return }
                 attachments.append(Attachment(parent: object, child: child, prefix: prefix))
             } else if method == "mount" {
                 guard let pathArgument = call.positional.first ?? call.keyword("path"),
@@ -276,18 +338,12 @@ struct RouteCollector {
                 }
                 var prefix: String?
                 if let argument = call.keyword("url_prefix") {
-                    guard case .string(let text) = evaluator.evaluate(argument.value, module: module, scope: scope) else {
-                        diagnostics.append(dynamic(module: module, line: call.line, "the url_prefix `\(code.text(argument.value))` is computed at run time"))
-                        return
-                    }
-                    prefix = text
+                    prefix = pathOrMarked(argument, call: call, module: module, scope: scope, what: "url_prefix")
                 }
-                if inLoop(call, module: module) { return }
                 // Flask: a url_prefix given here replaces the blueprint's own.
                 let own: String
                 switch prefixes[child] {
                 case .known(let text)?: own = text
-                case .dynamic?: own = ""
                 case nil: own = ""
                 }
                 attachments.append(Attachment(parent: object, child: child, prefix: prefix ?? own))
@@ -316,31 +372,9 @@ struct RouteCollector {
                 module: module, line: call.line))
     }
 
-    /// A route's path argument as a constant; otherwise a "dynamic route" diagnostic.
+    /// A route's path argument, with any part known only at run time marked.
     mutating func routePath(_ argument: Argument, call: Call, module: Int, scope: Int?) -> String? {
-        let code = project.modules[module].module
-        if inLoop(call, module: module) { return nil }
-        guard case .string(let path) = evaluator.evaluate(argument.value, module: module, scope: scope) else {
-            diagnostics.append(dynamic(module: module, line: call.line, "the path `\(code.text(argument.value))` is computed at run time"))
-            return nil
-        }
-        return path
-    }
-
-    /// Registrations inside a `for`/`while` loop run many times with values only known at run time.
-    mutating func inLoop(_ call: Call, module: Int) -> Bool {
-        let code = project.modules[module].module
-        var line: Int? = code.enclosingHeaders[call.logicalLine]
-        while let header = line {
-            let keyword = code.logicalLines[header].keyword
-            if keyword == .def || keyword == .class { return false }
-            if keyword == .for || keyword == .while {
-                diagnostics.append(dynamic(module: module, line: call.line, "the route is registered inside a loop"))
-                return true
-            }
-            line = code.enclosingHeaders[header]
-        }
-        return false
+        pathOrMarked(argument, call: call, module: module, scope: scope, what: "path")
     }
 
     /// An include whose router the scanner cannot follow: the route table is incomplete, and
@@ -362,7 +396,8 @@ struct RouteCollector {
 
     // MARK: - Handlers and methods
 
-    func handler(_ range: Range<Int>, module: Int, scope: Int?) -> Handler? {
+    func handler(_ range: Range<Int>, module: Int, scope: Int?, depth: Int = 0) -> Handler? {
+        guard depth < 8, !range.isEmpty else { return nil }
         let code = project.modules[module].module
         // `View.as_view("name")` (Flask) / `View.as_view()` (Django).
         if let call = code.calls.first(where: { $0.calleeStart == range.lowerBound && $0.close == range.upperBound - 1 }),
@@ -374,8 +409,15 @@ struct RouteCollector {
         }
         switch evaluator.evaluate(range, module: module, scope: scope) {
         case .definition(let ref): return project.definition(ref).kind == .class ? .classView(ref) : .function(ref)
-        default: return nil
+        default: break
         }
+        // `login = LoginView.as_view()` and `path("login/", login)`: the view a name was assigned.
+        if range.count == 1, code.code[range.lowerBound].kind == .name,
+            let (valueModule, valueScope, value) = assignedRange(code.text(range.lowerBound), module: module, scope: scope)
+        {
+            return handler(value, module: valueModule, scope: valueScope, depth: depth + 1)
+        }
+        return nil
     }
 
     func explicitMethods(_ call: Call, module: Int, scope: Int?) -> [String]? {

@@ -45,11 +45,6 @@ struct RouteComposer {
             prefix += kind == .mount ? String(own.trimmingSuffix("/")) : own
         case (.blueprint, .known(let own)?) where attachment == nil:
             prefix += own
-        case (.fastapiRouter, .dynamic?), (.mount, .dynamic?), (.restfulApi, .dynamic?):
-            return
-        case (.blueprint, .dynamic?):
-            if let attachment, collector.overriddenPrefixes.contains(.init(parent: attachment.parent, child: object)) { break }
-            return
         default:
             break
         }

@@ -49,13 +49,14 @@ public enum Scanner {
 
         // Files are independent until their names are resolved: read and parse them on every core.
         let slots = ParseSlots(count: entries.count)
+        let packagePrefix = ProjectIndex.packagePrefix(of: options.root)
         DispatchQueue.concurrentPerform(iterations: entries.count) { index in
             let entry = entries[index]
             var found: [Diagnostic] = []
             var info: ModuleInfo?
             if let data = FileManager.default.contents(atPath: entry.url.path) {
                 if let module = parse([UInt8](data), path: entry.relativePath, diagnostics: &found) {
-                    let (name, isPackage) = ProjectIndex.moduleName(for: entry.relativePath)
+                    let (name, isPackage) = ProjectIndex.moduleName(for: entry.relativePath, packagePrefix: packagePrefix)
                     info = ModuleInfo(name: name, isPackage: isPackage, path: entry.relativePath, module: module)
                 }
             } else {
@@ -69,7 +70,19 @@ public enum Scanner {
             diagnostics += found
             if let info { project.add(info) }
         }
-        return analyze(project, diagnostics: diagnostics)
+        return onLargeStack(project, diagnostics)
+    }
+
+    /// Resolution follows the user's bindings as deep as they go (within
+    /// `Evaluator.maximumDepth`). The caller may be a Swift concurrency thread with a small
+    /// stack, so the analysis runs on a thread of its own with room for that depth.
+    static func onLargeStack(_ project: ProjectIndex, _ diagnostics: [Diagnostic]) -> ScanResult {
+        let work = AnalysisWork(project: project, diagnostics: diagnostics)
+        let thread = Thread { work.run() }
+        thread.stackSize = 256 << 20
+        thread.start()
+        work.done.wait()
+        return work.result!
     }
 
     /// The files a scan with these options reads, relative to the root, with their sizes.
@@ -88,7 +101,7 @@ public enum Scanner {
                 project.add(ModuleInfo(name: name, isPackage: isPackage, path: file.path, module: module))
             }
         }
-        return analyze(project, diagnostics: diagnostics)
+        return onLargeStack(project, diagnostics)
     }
 
     static func parse(_ bytes: [UInt8], path: String, diagnostics: inout [Diagnostic]) -> PythonModule? {
@@ -222,6 +235,14 @@ public enum Scanner {
             return call
         }
 
+        for (module, logicalLine) in evaluator.depthLimitHits {
+            let code = project.modules[module].module
+            let line = code.logicalLines.indices.contains(logicalLine) ? code.code[code.logicalLines[logicalLine].range.lowerBound].start.line : 1
+            diagnostics.append(
+                Diagnostic(
+                    severity: .warning, file: project.modules[module].path, line: line, column: 0,
+                    message: "names here refer to each other more than \(Evaluator.maximumDepth) levels deep; the scan stopped following them, so routes or calls built from them may be missing"))
+        }
         var result = ScanResult(
             apps: apps.sorted { ($0.id, $0.file) < ($1.id, $1.file) },
             routes: Array(Set(routes)).sorted { ($0.path, $0.methods.joined(separator: ","), $0.app, $0.file, $0.line) < ($1.path, $1.methods.joined(separator: ","), $1.app, $1.file, $1.line) },
@@ -284,5 +305,23 @@ private final class ParseSlots: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return (modules[index], diagnostics[index])
+    }
+}
+
+/// The analysis handed to its own thread, and its result handed back once `done` is signalled.
+private final class AnalysisWork: @unchecked Sendable {
+    let project: ProjectIndex
+    let diagnostics: [Diagnostic]
+    let done = DispatchSemaphore(value: 0)
+    var result: ScanResult?
+
+    init(project: ProjectIndex, diagnostics: [Diagnostic]) {
+        self.project = project
+        self.diagnostics = diagnostics
+    }
+
+    func run() {
+        result = Scanner.analyze(project, diagnostics: diagnostics)
+        done.signal()
     }
 }

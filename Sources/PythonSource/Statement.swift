@@ -7,8 +7,9 @@ public enum Statement: Sendable {
     case returnValue(value: Range<Int>, logicalLine: Int)
     /// `with value as name` (one per item); `async with` too.
     case withBinding(name: String, value: Range<Int>, logicalLine: Int)
-    /// `for name in ...`: binds names to values the scanner cannot know.
-    case loopBinding(names: [String], logicalLine: Int)
+    /// `for name in iterable`: binds names to values known only when the iterable is a
+    /// literal tuple or list (or a name bound to one); `iterable` is its tokens.
+    case loopBinding(names: [String], iterable: Range<Int>?, logicalLine: Int)
 }
 
 public struct Assignment: Sendable {

@@ -294,10 +294,14 @@ extension StructureBuilder {
 
     mutating func loopBinding(_ range: Range<Int>, lineIndex: Int, scope: Int?) {
         var names: [String] = []
+        var iterable: Range<Int>?
         for index in range {
-            if isName(index, "in") { break }
+            if isName(index, "in") {
+                if index + 1 < range.upperBound { iterable = (index + 1)..<range.upperBound }
+                break
+            }
             if code[index].kind == .name, !isKeyword(index) { names.append(text(index)) }
         }
-        if !names.isEmpty { append(.loopBinding(names: names, logicalLine: lineIndex), scope) }
+        if !names.isEmpty { append(.loopBinding(names: names, iterable: iterable, logicalLine: lineIndex), scope) }
     }
 }

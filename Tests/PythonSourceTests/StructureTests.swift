@@ -117,7 +117,7 @@ import Testing
                 imports.append("\(i.isFrom ? "from \(String(repeating: ".", count: i.level))\(i.module) " : "")import \(i.names.map { $0.name + ($0.alias.map { " as " + $0 } ?? "") })")
             case .assignment(let a): assignments.append("\(a.targets) \(a.value.map { m.text($0) } ?? "?") \(a.annotation.map { m.text($0) } ?? "")")
             case .withBinding(let name, let value, _): withs.append("\(name)=\(m.text(value))")
-            case .loopBinding(let names, _): loops.append(names.joined(separator: ","))
+            case .loopBinding(let names, _, _): loops.append(names.joined(separator: ","))
             case .returnValue: break
             }
         }

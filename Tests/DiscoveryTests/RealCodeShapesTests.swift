@@ -1,0 +1,246 @@
+import Artifacts
+import Discovery
+import Foundation
+import Testing
+
+/// Shapes met in real, unmodified apps (Tests/RealApps), each cut down to the lines that
+/// matter: every one of them crashed the scan or lost routes before.
+@Suite struct RealCodeShapesTests {
+    @Test func namesImportedInACycleAcrossModulesEndTheScanWithoutACrash() {
+        let result = scan([
+            "a.py": """
+            from b import PREFIX
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get(PREFIX + "/a")
+            def a(): ...
+            """,
+            "b.py": "from c import PREFIX\n",
+            "c.py": "from a import PREFIX\n",
+        ])
+        #expect(result.routeTable == ["GET {?PREFIX}/a": "a.py:6 a"])
+        #expect(result.diagnostics.contains { $0.file == "a.py" && $0.line == 5 && $0.message.contains("`PREFIX`") })
+    }
+
+    @Test func aChainOfBindingsDeeperThanTheBoundIsCutWithADiagnostic() {
+        var source = "from fastapi import FastAPI\napp = FastAPI()\nx0 = \"/deep\"\n"
+        for index in 1...5000 { source += "x\(index) = x\(index - 1)\n" }
+        source += "@app.get(x5000)\ndef deep(): ...\n"
+        let result = scan(["main.py": source])
+        #expect(result.routes.map(\.path) == ["{?x5000}"])
+        #expect(result.diagnostics.contains { $0.message.contains("more than 200 levels deep") })
+    }
+
+    @Test func thePackageFolderGivenDirectlyResolvesItsOwnAbsoluteImports() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("site/shop/__init__.py", "")
+        try folder.write(
+            "site/shop/app.py",
+            """
+            from flask import Flask
+            from shop.web.views import bp
+
+            app = Flask(__name__)
+            app.register_blueprint(bp, url_prefix="/web")
+            """)
+        try folder.write("site/shop/web/__init__.py", "")
+        try folder.write(
+            "site/shop/web/views.py",
+            """
+            from flask import Blueprint
+            bp = Blueprint("web", __name__)
+
+            @bp.get("/items/<int:item_id>")
+            def item(item_id): ...
+            """)
+        for root in ["site/shop", "site"] {
+            let result = try Scanner.scan(ScanOptions(root: folder.url.appendingPathComponent(root)))
+            let file = root == "site" ? "shop/web/views.py" : "web/views.py"
+            #expect(result.routeTable == ["GET /web/items/{item_id}": "\(file):5 item"], "scanning \(root)")
+            #expect(!result.diagnostics.contains { $0.message.contains("no app includes") }, "scanning \(root)")
+        }
+    }
+
+    @Test func aSrcLayoutResolvesImportsOfThePackageInside() {
+        let result = scan([
+            "src/svc/__init__.py": "",
+            "src/svc/main.py": """
+            from fastapi import FastAPI
+            from svc.api import router
+            app = FastAPI()
+            app.include_router(router, prefix="/v1")
+            """,
+            "src/svc/api.py": """
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.get("/ping")
+            async def ping(): ...
+            """,
+        ])
+        #expect(result.routeTable == ["GET /v1/ping": "src/svc/api.py:5 ping"])
+    }
+
+    @Test func prefixesFromSettingsDefaultsEnvironmentDefaultsAndFStrings() {
+        let result = scan([
+            "config.py": """
+            import os
+            from pydantic import Field
+            from pydantic_settings import BaseSettings
+
+            class RunConfig(BaseSettings):
+                root_path: str = ""
+                api: str = Field(default="/api")
+
+            class Config(BaseSettings):
+                run: RunConfig = RunConfig()
+
+            config = Config()
+            VERSION = os.getenv("API_VERSION", "v2")
+            MOUNT = os.environ.get("MOUNT") or "/m"
+            """,
+            "main.py": """
+            from fastapi import APIRouter, FastAPI
+            from config import MOUNT, VERSION, config
+
+            app = FastAPI()
+            router = APIRouter(prefix=config.run.root_path)
+            versioned = APIRouter(prefix=f"{config.run.api}/{VERSION}")
+
+            @router.get("/project/{id}")
+            def project(id: int): ...
+
+            @versioned.get("/users")
+            def users(): ...
+
+            @app.get(MOUNT + "/health")
+            def health(): ...
+
+            app.include_router(router)
+            app.include_router(versioned)
+            """,
+        ])
+        #expect(
+            result.routeTable == [
+                "GET /project/{id}": "main.py:9 project", "GET /api/v2/users": "main.py:12 users",
+                "GET /m/health": "main.py:15 health",
+            ])
+        #expect(!result.diagnostics.contains { $0.message.contains("dynamic route") })
+    }
+
+    @Test func aPrefixKnownOnlyAtRunTimeIsMarkedAndTheRoutesAreKept() {
+        let result = scan([
+            "main.py": """
+            from fastapi import APIRouter, FastAPI
+            from settings import load
+
+            app = FastAPI()
+            router = APIRouter(prefix=load().root_path)
+
+            @router.get("/project/{id}")
+            def project(id: int): ...
+
+            app.include_router(router)
+            """
+        ])
+        #expect(result.routeTable == ["GET {?root_path}/project/{id}": "main.py:8 project"])
+        #expect(result.diagnostics.contains { $0.line == 5 && $0.message.hasPrefix("partly dynamic route at main.py:5: the prefix `load().root_path`") })
+    }
+
+    @Test func routerSubclassesAndRoutersIncludedInALoopInsideAFactory() {
+        let result = scan([
+            "routers.py": """
+            from fastapi import APIRouter
+
+            class VersionedRouter(APIRouter):
+                def __init__(self, version="v1", **kwargs):
+                    super().__init__(prefix=f"/{version}", **kwargs)
+
+            class AdminRouter(VersionedRouter):
+                pass
+
+            users = VersionedRouter(tags=["users"])
+            admin = AdminRouter(prefix="/admin")
+            items = APIRouter(prefix="/items")
+
+            @users.get("/users")
+            def list_users(): ...
+
+            @admin.post("/reset")
+            def reset(): ...
+
+            @items.get("/{item_id}")
+            def item(item_id: int): ...
+            """,
+            "app.py": """
+            from fastapi import FastAPI
+            import routers
+
+            ROUTERS = (routers.users, routers.admin)
+
+            def create_app():
+                app = FastAPI()
+                for router in ROUTERS:
+                    app.include_router(router, prefix="/api")
+                for router, prefix in [(routers.items, "/shop")]:
+                    app.include_router(router, prefix=prefix)
+                return app
+            """,
+        ])
+        #expect(result.apps.map(\.id) == ["app:create_app()"])
+        #expect(
+            result.routeTable == [
+                "GET /api/v1/users": "routers.py:15 list_users", "POST /api/admin/reset": "routers.py:18 reset",
+                "GET /shop/items/{item_id}": "routers.py:21 item",
+            ])
+    }
+
+    @Test func djangoViewAliasesAndPatternsAddedAfterTheFirstAssignment() {
+        let result = scan([
+            "proj/settings.py": "ROOT_URLCONF = \"proj.urls\"\n",
+            "proj/urls.py": """
+            from django.conf import settings
+            from django.urls import include, path
+            from proj import views
+
+            dashboard = views.Dashboard.as_view()
+
+            urlpatterns = [
+                path("", dashboard, name="dashboard"),
+            ]
+            urlpatterns += [path("about/", views.about)]
+            urlpatterns.append(path("shop/", include("shop.urls")))
+            if settings.DEBUG:
+                urlpatterns.extend([path("debug/", views.debug)])
+            """,
+            "proj/views.py": """
+            from django.views.generic import TemplateView
+
+            def about(request): ...
+
+            def debug(request): ...
+
+            class Dashboard(TemplateView):
+                template_name = "dashboard.html"
+            """,
+            "shop/urls.py": """
+            from django.urls import re_path
+            from shop.views import Cart
+            urlpatterns = [re_path(r"^cart/(?P<pk>[0-9]+)/$", Cart.as_view())]
+            """,
+            "shop/views.py": """
+            from django.views import View
+
+            class Cart(View):
+                def get(self, request, pk): ...
+            """,
+        ])
+        #expect(
+            result.routeTable == [
+                "GET /": "proj/views.py:7 Dashboard",
+                "ANY /about/": "proj/views.py:3 about", "ANY /debug/": "proj/views.py:5 debug",
+                "GET /shop/cart/{pk}/": "shop/views.py:3 Cart",
+            ])
+    }
+}
