@@ -429,6 +429,9 @@ final class Evaluator {
             return classMember(classRef, name, instance: true)
         case .definition(let ref) where project.definition(ref).kind == .class:
             return classMember(ref, name, instance: false)
+        case .object where name == "routes":
+            // `routes=router.routes`: the router's routes, served wherever the list goes.
+            return base
         default:
             return .unknown
         }

@@ -11,7 +11,7 @@ extension RouteCollector {
     /// The bindings a registration is read under: one empty context outside loops; inside
     /// `for router in (a, b):` (or over a name bound to such a tuple or list) one per element.
     /// Nil, with a diagnostic, when a loop's elements are known only at run time.
-    mutating func loopContexts(_ call: Call, module: Int) -> [LoopContext]? {
+    mutating func loopContexts(_ call: Call, module: Int, report: Bool) -> [LoopContext]? {
         let code = project.modules[module].module
         var contexts: [LoopContext] = [[]]
         var header = code.enclosingHeaders[call.logicalLine]
@@ -19,13 +19,15 @@ extension RouteCollector {
             let keyword = code.logicalLines[line].keyword
             if keyword == .def || keyword == .class { break }
             if keyword == .while {
-                diagnostics.append(dynamic(module: module, line: call.line, "the route is registered inside a `while` loop"))
+                if report { diagnostics.append(dynamic(module: module, line: call.line, "the route is registered inside a `while` loop")) }
                 return nil
             }
             if keyword == .for {
                 guard let expanded = expand(contexts, loopAt: line, module: module), expanded.count <= Self.maximumLoopContexts else {
-                    diagnostics.append(
-                        dynamic(module: module, line: call.line, "the route is registered inside a loop over values known only at run time"))
+                    if report {
+                        diagnostics.append(
+                            dynamic(module: module, line: call.line, "the route is registered inside a loop over values known only at run time"))
+                    }
                     return nil
                 }
                 contexts = expanded
@@ -33,6 +35,19 @@ extension RouteCollector {
             header = code.enclosingHeaders[line]
         }
         return contexts
+    }
+
+    /// Whether a `for` or `while` loop (in the same function) holds the call.
+    func isInLoop(_ call: Call, module: Int) -> Bool {
+        let code = project.modules[module].module
+        var header = code.enclosingHeaders[call.logicalLine]
+        while let line = header {
+            let keyword = code.logicalLines[line].keyword
+            if keyword == .def || keyword == .class { return false }
+            if keyword == .for || keyword == .while { return true }
+            header = code.enclosingHeaders[line]
+        }
+        return false
     }
 
     /// Each context times each element of the loop at `line`.

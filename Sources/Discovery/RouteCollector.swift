@@ -77,6 +77,11 @@ struct RouteCollector {
                     guard let kind = evaluator.frameworkKind(ofClass: classRef) else { continue }
                     let object = evaluator.registry.object(kind: kind, module: moduleIndex, call: callIndex, scope: scope)
                     constructed(object, kind: kind, call: call, module: moduleIndex, scope: scope)
+                    // A subclass that takes `prefix=` applies it to its routes (marimo's Router
+                    // subclass imitating FastAPI's), whatever its base does with one.
+                    if prefixes[object] == nil, kind == .starletteRouter, let argument = call.keyword("prefix") {
+                        prefixes[object] = prefixValue(argument, module: moduleIndex, scope: scope, call: call)
+                    }
                     if prefixes[object] == nil, let inherited = superInitPrefix(classRef, kind: kind) { prefixes[object] = inherited }
                 default:
                     continue
@@ -102,8 +107,14 @@ struct RouteCollector {
                 if line.keyword == .decorator, call.calleeStart == line.range.lowerBound + 1, call.close == line.range.upperBound - 1 {
                     target = decorated[call.logicalLine]
                 }
-                // Inside `for router in (a, b):` the registration runs once per element.
-                guard let contexts = loopContexts(call, module: moduleIndex) else { continue }
+                // Inside `for router in (a, b):` the registration runs once per element. A call
+                // on something that is no framework object outside the loop's bindings is no
+                // registration (`value.get(...)`), and is not reported as one.
+                let receiver = evaluator.evaluate(call.calleeStart..<(call.open - 2), module: moduleIndex, scope: scope)
+                let isObject = if case .object = receiver { true } else { false }
+                guard isObject || isInLoop(call, module: moduleIndex),
+                    let contexts = loopContexts(call, module: moduleIndex, report: isObject)
+                else { continue }
                 for context in contexts {
                     evaluator.withLoopValues(context) {
                         guard case .object(let object) = evaluator.evaluate(call.calleeStart..<(call.open - 2), module: moduleIndex, scope: scope)
@@ -230,6 +241,11 @@ struct RouteCollector {
             routeList(valueRange, owner: owner, module: valueModule, scope: valueScope, depth: depth + 1)
             return
         }
+        // `routes=build_routes()` returning `router.routes`: that router's routes.
+        if case .object(let child) = evaluator.evaluate(range, module: module, scope: scope) {
+            attachments.append(Attachment(parent: owner, child: child, prefix: ""))
+            return
+        }
         let line = code.code[range.lowerBound].start.line
         diagnostics.append(dynamic(module: module, line: line, "the route list `\(code.text(range))` is built at run time"))
     }
@@ -256,9 +272,12 @@ struct RouteCollector {
             let methods = explicitMethods(call, module: module, scope: scope) ?? defaultMethods(handler, fallback: ["GET"])
             sites.append(RouteSite(object: owner, methods: methods, rawPath: path, handler: handler, module: module, line: call.line))
         case "starlette.Mount", "starlette.Router", "starlette.Host":
-            if let child = evaluator.registry.object(module: module, call: callIndex) {
-                attachments.append(Attachment(parent: owner, child: child, prefix: ""))
+            // The outer list is read before the calls inside it are visited: make the object now
+            // (the visit finds the same one and reads its prefix and routes).
+            let child = FrameworkRegistry.constructors[Catalog.canonical(name)].map {
+                evaluator.registry.object(kind: $0, module: module, call: callIndex, scope: scope)
             }
+            if let child { attachments.append(Attachment(parent: owner, child: child, prefix: "")) }
         default:
             break
         }

@@ -25,10 +25,17 @@ struct RouteComposer {
         for site in collector.sites { sitesByObject[site.object, default: []].append(site) }
         var children: [Int: [Attachment]] = [:]
         for attachment in collector.attachments { children[attachment.parent, default: []].append(attachment) }
-        for (index, object) in registry.objects.enumerated() where object.kind.isApp {
+        // An app mounted inside another (`app.mount("/api", api_app)`) is served through it, at
+        // the mount's prefix; only apps nobody mounts are roots.
+        let mounted = Set(collector.attachments.map(\.child))
+        for index in registry.objects.indices where registry.objects[index].kind.isApp && !mounted.contains(index) {
+            roots.insert(index)
             walk(index, app: index, accumulated: "", attachment: nil, sites: sitesByObject, children: children, visiting: [])
         }
     }
+
+    /// The app objects routes were composed from: those no other object mounts.
+    var roots: Set<Int> = []
 
     private mutating func walk(
         _ object: Int, app: Int, accumulated: String, attachment: Attachment?, sites: [Int: [RouteSite]],
@@ -41,7 +48,8 @@ struct RouteComposer {
         // Own prefixes: a FastAPI router's and a mount's always apply; a blueprint's was folded
         // into its registration (where Flask lets url_prefix replace it).
         switch (kind, collector.prefixes[object]) {
-        case (.fastapiRouter, .known(let own)?), (.mount, .known(let own)?), (.restfulApi, .known(let own)?):
+        case (.fastapiRouter, .known(let own)?), (.mount, .known(let own)?), (.restfulApi, .known(let own)?),
+            (.starletteRouter, .known(let own)?):
             prefix += kind == .mount ? String(own.trimmingSuffix("/")) : own
         case (.blueprint, .known(let own)?) where attachment == nil:
             prefix += own

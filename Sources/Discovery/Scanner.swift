@@ -147,7 +147,7 @@ public enum Scanner {
 
         // Apps.
         var appIDs: [Int: AppObject] = [:]
-        for (index, object) in registry.objects.enumerated() where object.kind.isApp {
+        for (index, object) in registry.objects.enumerated() where composer.roots.contains(index) {
             if let app = appObject(object, project: project) { appIDs[index] = app }
         }
         var apps = Set(appIDs.values)

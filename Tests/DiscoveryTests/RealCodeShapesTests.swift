@@ -244,3 +244,89 @@ import Testing
             ])
     }
 }
+
+@Suite struct RealCodeShapesStarletteTests {
+    @Test func mountsWrittenInsideTheAppsRouteListAndAPrefixWithAFallback() {
+        let result = scan([
+            "app.py": """
+            from starlette.applications import Starlette
+            from starlette.routing import Mount, Route
+            from starlette.staticfiles import StaticFiles
+            from rules import API_RULES
+
+            def landing(request): ...
+
+            api_routes = [Route("/", landing)]
+            url_prefix = API_RULES.get_url_prefix("starlette")
+            APP = Starlette(
+                routes=[
+                    Mount(f"{url_prefix}/static", StaticFiles(directory="static")),
+                    Mount(url_prefix or "/api", routes=api_routes),
+                ]
+            )
+            """
+        ])
+        #expect(result.routeTable == ["GET /api/": "app.py:6 landing"])
+        #expect(!result.diagnostics.contains { $0.message.contains("no app includes") })
+    }
+
+    @Test func aRouterSubclassImitatingFastAPIsDecoratorsWhoseRoutesAreHandedToTheApp() {
+        let result = scan([
+            "router.py": """
+            from starlette.routing import Router
+
+            class APIRouter(Router):
+                def __init__(self, prefix: str = "") -> None:
+                    self.prefix = prefix
+                    super().__init__()
+            """,
+            "endpoints.py": """
+            from router import APIRouter
+            router = APIRouter()
+
+            @router.post("/completion")
+            async def completion(request): ...
+            """,
+            "main.py": """
+            from starlette.applications import Starlette
+            from router import APIRouter
+            from endpoints import router as ai_router
+
+            def build_routes(base_url: str = ""):
+                app_router = APIRouter(prefix=base_url)
+                app_router.include_router(ai_router, prefix="/api/ai")
+                return app_router.routes
+
+            def create_app(base_url: str = ""):
+                return Starlette(routes=build_routes(base_url=base_url))
+            """,
+        ])
+        #expect(result.routeTable == ["POST /api/ai/completion": "endpoints.py:5 completion"])
+    }
+
+    @Test func anAppMountedInsideAnotherIsServedOnlyAtTheMount() {
+        let result = scan([
+            "server.py": """
+            from fastapi import APIRouter, FastAPI
+            router = APIRouter(prefix="/flows")
+
+            @router.get("/")
+            def flows(): ...
+
+            def create_app():
+                api_app = FastAPI()
+                api_app.include_router(router)
+                app = FastAPI()
+                app.mount("/api", api_app)
+                return app
+
+            def helper(data):
+                for key, value in data.items():
+                    value.get("extents", {})
+            """
+        ])
+        #expect(result.routeTable == ["GET /api/flows/": "server.py:5 flows"])
+        #expect(result.apps.map(\.id) == ["server:create_app()"])
+        #expect(result.diagnostics.isEmpty)
+    }
+}
