@@ -5,6 +5,12 @@ extension RouteCollector {
     /// Loop variables bound to one element's values while a registration is read.
     typealias LoopContext = [(name: String, module: Int, scope: Int?, value: Value)]
 
+    struct LoopStatement {
+        var names: [String]
+        var iterable: Range<Int>
+        var scope: Int?
+    }
+
     /// More combinations than this (nested loops over long tuples) are reported, not expanded.
     static let maximumLoopContexts = 256
 
@@ -51,16 +57,8 @@ extension RouteCollector {
     }
 
     /// Each context times each element of the loop at `line`.
-    private func expand(_ contexts: [LoopContext], loopAt line: Int, module: Int) -> [LoopContext]? {
-        let code = project.modules[module].module
-        var loop: (names: [String], iterable: Range<Int>, scope: Int?)?
-        for scoped in code.statements {
-            if case .loopBinding(let names, let iterable?, let logicalLine) = scoped.statement, logicalLine == line {
-                loop = (names, iterable, scoped.scope)
-                break
-            }
-        }
-        guard let loop, let source = iterableElements(loop.iterable, module: module, scope: loop.scope) else { return nil }
+    private mutating func expand(_ contexts: [LoopContext], loopAt line: Int, module: Int) -> [LoopContext]? {
+        guard let loop = loopStatement(at: line, module: module), let source = iterableElements(loop.iterable, module: module, scope: loop.scope) else { return nil }
         var expanded: [LoopContext] = []
         for context in contexts {
             for element in source.elements {
@@ -74,6 +72,21 @@ extension RouteCollector {
             }
         }
         return expanded
+    }
+
+    /// The `for` statement at a logical line, from a per-module index built on first use (a
+    /// search of every statement per call would make large files quadratic).
+    private mutating func loopStatement(at line: Int, module: Int) -> LoopStatement? {
+        if loopIndex[module] == nil {
+            var index: [Int: LoopStatement] = [:]
+            for scoped in project.modules[module].module.statements {
+                if case .loopBinding(let names, let iterable?, let logicalLine) = scoped.statement {
+                    index[logicalLine] = LoopStatement(names: names, iterable: iterable, scope: scoped.scope)
+                }
+            }
+            loopIndex[module] = index
+        }
+        return loopIndex[module]?[line]
     }
 
     /// The elements of a loop's iterable: a literal tuple or list, or a name assigned one.

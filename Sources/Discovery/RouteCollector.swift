@@ -35,6 +35,8 @@ struct RouteCollector {
     /// Own prefix per object (nil when the object has none), parts known only at run time marked.
     var prefixes: [Int: PrefixValue] = [:]
     var diagnostics: [Diagnostic] = []
+    /// Per module, its `for` statements by logical line (RouteCollector+Loops).
+    var loopIndex: [Int: [Int: LoopStatement]] = [:]
 
     enum PrefixValue { case known(String) }
 
