@@ -98,15 +98,21 @@ def score_app(entry, binary, timeout):
         return {"app": entry["name"], "framework": entry["framework"], "status": "NO TRUTH (run .ci/realapps)"}
     with open(truth_path) as f:
         truth = json.load(f)
-    folder = os.path.join(REPO, ".corpus", entry.get("venv", entry["name"]), "venv", truth["scan_root"])
+    folder = os.path.join(REPO, ".corpus", entry.get("venv", entry["name"]), truth["scan_root"])
     scored_pairs, all_pairs, scored_defs, all_defs, scored_paths = truth_sets(truth)
     run = run_scan(binary, folder, timeout)
     scan = run["scan"] or {"routes": [], "diagnostics": []}
 
     frameworks = set(entry.get("scanner_frameworks", []))
     found_pairs, found_defs, found_paths = {}, {}, set()
+    partial = 0
     for route in scan.get("routes", []):
         if frameworks and route.get("framework") not in frameworks:
+            continue
+        if "{?" in route["path"]:
+            # The scanner's "partly dynamic" routes (`{?prefix}/items`): it says it does not
+            # know the path, so they are neutral (neither hits nor extras), counted apart.
+            partial += 1
             continue
         for m in scan_methods(route.get("methods", [])):
             found_pairs.setdefault((m, route["path"]), route)
@@ -130,6 +136,7 @@ def score_app(entry, binary, timeout):
         "excluded": {k: counts[k] for k in ("external", "dynamic", "nonliteral", "non_http")},
         "truth_pairs": len(scored_pairs),
         "found_pairs": len(counted_pairs),
+        "partial_routes": partial,
         "hit_pairs": len(hit_pairs),
         "route_precision": ratio(len(hit_pairs), len(counted_pairs)),
         "route_recall": ratio(len(hit_pairs), len(scored_pairs)),
@@ -156,10 +163,10 @@ def pct(value):
 
 
 def print_table(rows, out=sys.stdout):
-    header = ("app", "fw", "truth", "scored", "excl e/d/n/x", "found", "R-prec", "R-rec", "P-rec", "D-prec", "D-rec",
+    header = ("app", "fw", "truth", "scored", "excl e/d/n/x", "pairs", "found", "{?}", "R-prec", "R-rec", "P-rec", "D-prec", "D-rec",
               "time s", "status")
-    widths = (18, 9, 6, 6, 14, 6, 6, 6, 6, 6, 6, 7, 12)
-    line = " ".join(h.ljust(w) if i < 2 or i == 12 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))
+    widths = (18, 9, 6, 6, 14, 6, 6, 5, 6, 6, 6, 6, 6, 7, 12)
+    line = " ".join(h.ljust(w) if i < 2 or i == 14 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))
     print(line, file=out)
     print("-" * len(line), file=out)
     for r in rows:
@@ -168,10 +175,11 @@ def print_table(rows, out=sys.stdout):
             continue
         e = r["excluded"]
         cells = (r["app"], r["framework"], str(r["truth_routes"]), str(r["truth_scored_routes"]),
-                 "%d/%d/%d/%d" % (e["external"], e["dynamic"], e["nonliteral"], e["non_http"]), str(r["found_pairs"]),
+                 "%d/%d/%d/%d" % (e["external"], e["dynamic"], e["nonliteral"], e["non_http"]), str(r["truth_pairs"]),
+                 str(r["found_pairs"]), str(r["partial_routes"]),
                  pct(r["route_precision"]), pct(r["route_recall"]), pct(r["path_recall"]), pct(r["def_precision"]),
                  pct(r["def_recall"]), "%.1f" % r["seconds"], r["status"] if r["status"] != "ok" else "ok")
-        print(" ".join(c.ljust(w) if i < 2 or i == 12 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))),
+        print(" ".join(c.ljust(w) if i < 2 or i == 14 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))),
               file=out)
 
 
@@ -269,8 +277,8 @@ def main():
              pct(total["def_precision"]).strip(), pct(total["def_recall"]).strip(), total["hit_pairs"],
              total["truth_pairs"], total["found_pairs"], total["apps"], total["crashed"], total["seconds"]))
     print("columns: truth = runtime routes; scored = in-root literal non-dynamic HTTP routes; excl e/d/n/x = "
-          "external handler / dynamic / non-literal regex / websocket+mount; found = scanner (method, path) pairs "
-          "not neutral; R = (method, path) pairs; P-rec = path-only recall; D = (file, def line) handlers")
+          "external handler / dynamic / non-literal regex / websocket+mount; pairs = truth (method, path) pairs; "
+          "found = scanner pairs not neutral; {?} = scanner routes with an unknown part (neutral); R = (method, path) pairs; P-rec = path-only recall; D = (file, def line) handlers")
 
     for name in args.misses:
         for row in rows:

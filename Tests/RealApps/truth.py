@@ -250,10 +250,20 @@ def locate(obj):
 # ---------------------------------------------------------------- records
 
 class Collector:
-    def __init__(self, root, framework):
-        self.root = os.path.realpath(root)
+    def __init__(self, roots, framework):
+        # [(real folder or file, prefix in the scanned folder)]
+        self.roots = [(os.path.realpath(real), prefix) for real, prefix in roots]
         self.framework = framework
         self.records = []
+
+    def relative(self, real):
+        for base, prefix in self.roots:
+            if real == base and os.path.isfile(base):
+                return prefix.rstrip("/")
+            relative = os.path.relpath(real, base)
+            if not (relative.startswith(".." + os.sep) or relative == ".." or os.path.isabs(relative)):
+                return prefix + relative.replace(os.sep, "/")
+        return None
 
     def add(self, methods, path, raw_path, handler, kind="http", literal=True, note=None, handler_obj_override=None):
         filename, line, qual = locate(handler) if handler is not None else (None, None, None)
@@ -261,11 +271,9 @@ class Collector:
         external = None
         if filename:
             real = os.path.realpath(filename)
-            relative = os.path.relpath(real, self.root)
-            if relative.startswith(".." + os.sep) or relative == ".." or os.path.isabs(relative):
+            rel = self.relative(real)
+            if rel is None:
                 external = real
-            else:
-                rel = relative.replace(os.sep, "/")
         record = {
             "methods": sorted(set(methods)),
             "path": path,
@@ -545,13 +553,39 @@ def main():
     os.chdir(workdir)
     sys.path.insert(0, workdir)
 
-    package = importlib.util.find_spec(entry["scan_package"])
-    if package is None or not package.submodule_search_locations:
-        raise SystemExit("truth: package %r is not installed" % entry["scan_package"])
-    root = os.path.realpath(list(package.submodule_search_locations)[0])
+    group = os.path.dirname(os.path.realpath(sys.prefix))
+    if entry.get("scan_distribution"):
+        # A distribution that installs several top-level packages (netbox: netbox/, dcim/,
+        # ipam/, ...): the scanned folder is <venv group>/src-<app>, one symlink per top-level
+        # package, the layout of the project's own source tree.
+        from importlib import metadata as importlib_metadata
+        dist = importlib_metadata.distribution(entry["scan_distribution"])
+        tops = set()
+        for f in dist.files or []:
+            parts = f.parts
+            if not parts or parts[0].endswith((".dist-info", ".data")) or parts[0] in ("..", "__pycache__", "bin"):
+                continue
+            if len(parts) == 1 and not parts[0].endswith(".py"):
+                continue
+            tops.add(parts[0])
+        site = os.path.realpath(str(dist.locate_file("")))
+        root = os.path.join(group, "src-" + entry["name"])
+        os.makedirs(root, exist_ok=True)
+        roots = []
+        for top in sorted(tops):
+            link = os.path.join(root, top)
+            if not os.path.islink(link):
+                os.symlink(os.path.join(site, top), link)
+            roots.append((os.path.join(site, top), top + "/"))
+    else:
+        package = importlib.util.find_spec(entry["scan_package"])
+        if package is None or not package.submodule_search_locations:
+            raise SystemExit("truth: package %r is not installed" % entry["scan_package"])
+        root = os.path.realpath(list(package.submodule_search_locations)[0])
+        roots = [(root, "")]
 
     framework = entry["framework"]
-    collector = Collector(root, framework)
+    collector = Collector(roots, framework)
     namespace = {"__name__": "__corpus_loader__"}
     if framework == "django":
         os.environ["DJANGO_SETTINGS_MODULE"] = entry["django_settings"]
@@ -569,18 +603,18 @@ def main():
             asgi_routes(app, collector)
 
     dynamic = [re.compile(rx) for rx in entry.get("dynamic_paths", [])]
+    dynamic_functions = [re.compile(rx) for rx in entry.get("dynamic_functions", [])]
     for record in collector.records:
-        if any(rx.search(record["path"]) for rx in dynamic):
+        if any(rx.search(record["path"]) for rx in dynamic) or \
+                any(rx.search(record["function"] or "") for rx in dynamic_functions):
             record["dynamic"] = True
 
-    site = os.path.dirname(root)
-    venv = os.path.realpath(sys.prefix)
     records = sorted(collector.records, key=lambda r: (r["path"], r["methods"], r["file"] or "", r["line"] or 0))
     truth = {
         "schema": 1,
         "app": entry["name"],
         "framework": framework,
-        "scan_root": os.path.relpath(root, venv),
+        "scan_root": os.path.relpath(root, group),
         "python": "%d.%d.%d" % sys.version_info[:3],
         "counts": {
             "records": len(records),
@@ -592,7 +626,6 @@ def main():
         },
         "routes": records,
     }
-    del site
     text = json.dumps(truth, indent=1, sort_keys=True) + "\n"
     if args.out:
         with open(args.out, "w") as f:
@@ -617,4 +650,10 @@ if __name__ == "__main__":
         raise
     except BaseException:
         traceback.print_exc()
-        sys.exit(2)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(2)
+    # Apps start worker threads and schedulers when built; do not wait for them.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
