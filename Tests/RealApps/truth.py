@@ -287,10 +287,21 @@ class Collector:
             "dynamic": False,
         }
         if external:
-            record["external_file"] = external
+            record["external_file"] = portable(external)
         if note:
             record["note"] = note
         self.records.append(record)
+
+
+def portable(path):
+    """An external handler's file without this machine's folders: site-packages/... or stdlib/..."""
+    import sysconfig
+    for label, base in (("site-packages", sysconfig.get_paths()["purelib"]), ("site-packages", sysconfig.get_paths()["platlib"]),
+                        ("stdlib", sysconfig.get_paths()["stdlib"])):
+        base = os.path.realpath(base)
+        if path.startswith(base + os.sep):
+            return label + "/" + os.path.relpath(path, base).replace(os.sep, "/")
+    return os.path.basename(path)
 
 
 def clean_methods(methods, automatic_options=False):
