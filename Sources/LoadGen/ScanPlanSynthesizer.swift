@@ -12,7 +12,10 @@ public enum ScanPlanSynthesizer {
                 let verb = method == "ANY" ? "GET" : method
                 let key = "\(verb) \(route.path)"
                 guard seen.insert(key).inserted, verb != "HEAD", verb != "OPTIONS" else { continue }
-                if verb == "GET" && !route.path.contains("{") {
+                if route.path.contains("{?") {
+                    plan.unsynthesized.append(
+                        "\(key) (\(route.file):\(route.line)): part of its path is known only at run time (the scan's diagnostic names it); write the real path into a plan file")
+                } else if verb == "GET" && !route.path.contains("{") {
                     plan.requests.append(PlanRequest(method: "GET", path: route.path))
                 } else if route.path.contains("{") {
                     plan.unsynthesized.append(
