@@ -106,6 +106,14 @@ final class Evaluator {
         return nil
     }
 
+    /// `from . import views` (or `from pkg import views`) in `pkg/__init__.py`: the binding is
+    /// the submodule itself.
+    private static func importsSubmodule(_ binding: Binding, package: String, _ member: String) -> Bool {
+        if case .importFrom(let module, let name) = binding { return module == package && name == member }
+        if case .importModule(let module) = binding { return module == package + "." + member }
+        return false
+    }
+
     func moduleValue(_ name: String, from importer: Int) -> Value {
         if let index = resolveModule(name, from: importer) { return .module(project.modules[index].name) }
         return .external(name)
@@ -117,6 +125,12 @@ final class Evaluator {
             // but its submodules import all the same.
             if let submodule = resolveModule(name + "." + member, from: importer) { return .module(project.modules[submodule].name) }
             return .external(name + "." + member)
+        }
+        // Python reads the package's attribute first: `from .Watch import Watch` in a package's
+        // `__init__` makes `from package import Watch` the class, not the submodule.
+        let packageName = project.modules[index].name
+        if let binding = project.modules[index].bindings(nil, member)?.last, !Self.importsSubmodule(binding, package: packageName, member) {
+            return resolveName(member, module: index, scope: nil, line: Int.max)
         }
         if let submodule = resolveModule(project.modules[index].name + "." + member, from: importer) {
             return .module(project.modules[submodule].name)
@@ -235,6 +249,7 @@ final class Evaluator {
                 // know of a parameter; a caller may pass another value.
                 return evaluate(defaultValue, module: module, scope: definition.parent)
             }
+            if parameter.stars == 0 { return argumentValue(function: DefRef(module: module, definition: function), parameter: parameter, position: position) }
             return .unknown
         }
         return .unknown
@@ -458,6 +473,7 @@ final class Evaluator {
 
     private var memberCache: [MemberKey: Value] = [:]
     private var frameworkKinds: [DefRef: FrameworkRegistry.Kind?] = [:]
+    private var callSitesByName: [String: [(module: Int, call: Int)]]?
     private var membersInProgress: Set<MemberKey> = []
 
     private func computeClassMember(_ classRef: DefRef, _ name: String, instance: Bool, depth: Int) -> Value {
@@ -547,6 +563,44 @@ final class Evaluator {
         default:
             return nil
         }
+    }
+
+    /// What the app's calls of a plain function pass for one of its parameters, when every call
+    /// the scan can see passes the same value: `construct_feed_routes(rss_blueprint, store)`
+    /// makes the function's `bp` that blueprint.
+    func argumentValue(function: DefRef, parameter: Parameter, position: Int) -> Value {
+        let definition = project.definition(function)
+        guard definition.isFunction, definition.parent.map({ project.definition(DefRef(module: function.module, definition: $0)).kind != .class }) ?? true
+        else { return .unknown }
+        let key = CacheKey(module: function.module, scope: function.definition, kind: 3, a: position, b: 0)
+        return cached(key) {
+            var agreed: Value?
+            for site in callSites(named: definition.name) {
+                guard case .definition(let callee) = self.callee(module: site.module, call: site.call), callee == function else { continue }
+                let call = project.modules[site.module].module.calls[site.call]
+                guard !call.arguments.contains(where: { $0.stars > 0 }),
+                    let argument = call.keyword(parameter.name) ?? (position < call.positional.count ? call.positional[position] : nil)
+                else { return .unknown }
+                let value = evaluate(argument.value, module: site.module, scope: project.modules[site.module].module.scope(ofCode: call.calleeStart))
+                if value == .unknown || (agreed != nil && agreed != value) { return .unknown }
+                agreed = value
+            }
+            return agreed ?? .unknown
+        }
+    }
+
+    /// The calls in the app whose callee's last name is `name`, indexed on first use.
+    private func callSites(named name: String) -> [(module: Int, call: Int)] {
+        if callSitesByName == nil {
+            var index: [String: [(module: Int, call: Int)]] = [:]
+            for (moduleIndex, info) in project.modules.enumerated() {
+                for (callIndex, call) in info.module.calls.enumerated() {
+                    if case .name(let last) = call.chain.last { index[last, default: []].append((moduleIndex, callIndex)) }
+                }
+            }
+            callSitesByName = index
+        }
+        return callSitesByName?[name] ?? []
     }
 
     /// The framework class an app class derives from (`class AdminRouter(APIRouter)`,

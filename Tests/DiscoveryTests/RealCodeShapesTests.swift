@@ -330,3 +330,52 @@ import Testing
         #expect(result.diagnostics.isEmpty)
     }
 }
+
+@Suite struct RealCodeShapesFlaskTests {
+    @Test func aBlueprintHandedToAFunctionAndResourcesNamedLikeTheirSubmodules() {
+        let result = scan([
+            "shop/__init__.py": "",
+            "shop/api/__init__.py": "from .Watch import Watch\n",
+            "shop/api/Watch.py": """
+            from flask_restful import Resource
+
+            class Watch(Resource):
+                def get(self, uuid): ...
+                def delete(self, uuid): ...
+            """,
+            "shop/rss/feed.py": """
+            def construct_feed_routes(rss_blueprint, datastore):
+                @rss_blueprint.route("", methods=["GET"])
+                def feed():
+                    return datastore
+            """,
+            "shop/rss/blueprint.py": """
+            from flask import Blueprint
+            from shop.rss import feed
+
+            def construct_blueprint(datastore):
+                rss_blueprint = Blueprint("rss", __name__)
+                feed.construct_feed_routes(rss_blueprint, datastore)
+                return rss_blueprint
+            """,
+            "shop/app.py": """
+            from flask import Flask
+            from flask_restful import Api
+            from shop.api import Watch
+            from shop.rss.blueprint import construct_blueprint
+
+            app = Flask(__name__)
+            api = Api(app)
+
+            def setup(datastore):
+                api.add_resource(Watch, "/api/v1/watch/<string:uuid>")
+                app.register_blueprint(construct_blueprint(datastore), url_prefix="/rss")
+            """,
+        ])
+        #expect(
+            result.routeTable == [
+                "GET /api/v1/watch/{uuid}": "shop/api/Watch.py:3 Watch", "DELETE /api/v1/watch/{uuid}": "shop/api/Watch.py:3 Watch",
+                "GET /rss": "shop/rss/feed.py:3 feed",
+            ])
+    }
+}
