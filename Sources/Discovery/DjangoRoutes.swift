@@ -93,7 +93,9 @@ struct DjangoRoutes {
         return parts.sorted { $0.line < $1.line }.map(\.range)
     }
 
-    mutating func patterns(_ range: Range<Int>, module: Int, prefix: String, rawPrefix: String, visited: Set<Int>) {
+    mutating func patterns(_ range: Range<Int>, module: Int, prefix: String, rawPrefix: String, visited: Set<Int>, depth: Int = 0) {
+        // Names followed to lists (`a = b + [...]`, `b = a`) could refer back to themselves.
+        guard depth < 16 else { return }
         let code = project.modules[module].module
         // `[...] + [...]` and `+ static(...)`: walk each list literal.
         var start = range.lowerBound
@@ -106,6 +108,13 @@ struct DjangoRoutes {
         }
         parts.append(start..<range.upperBound)
         for part in parts where !part.isEmpty {
+            // `urlpatterns = graphite_urls`, `include(api_urls)`: the list a name was assigned.
+            if part.count == 1, code.code[part.lowerBound].kind == .name,
+                let (valueModule, _, value) = collector.assignedRange(code.text(part.lowerBound), module: module, scope: nil)
+            {
+                patterns(value, module: valueModule, prefix: prefix, rawPrefix: rawPrefix, visited: visited, depth: depth + 1)
+                continue
+            }
             guard code.isOp(part.lowerBound, "[") || code.isOp(part.lowerBound, "("),
                 Int(code.matchingBracket[part.lowerBound]) == part.upperBound - 1
             else { continue }
@@ -168,7 +177,7 @@ struct DjangoRoutes {
                     walk(module: index, prefix: fullPath, rawPrefix: fullRaw, visited: visited)
                 }
             default:
-                if code.isOp(target.value.lowerBound, "[") {
+                if code.isOp(target.value.lowerBound, "[") || (target.value.count == 1 && code.code[target.value.lowerBound].kind == .name) {
                     patterns(target.value, module: module, prefix: fullPath, rawPrefix: fullRaw, visited: visited)
                 }
             }

@@ -379,3 +379,46 @@ import Testing
             ])
     }
 }
+
+@Suite struct RealCodeShapesDjangoTests {
+    @Test func urlpatternsBoundToAnotherListAndListsIncludedByName() {
+        let result = scan([
+            "site/settings.py": "ROOT_URLCONF = 'site.urls'\n",
+            "site/urls.py": """
+            from django.conf import settings
+            from django.conf.urls import include, url
+            from site import views
+
+            api_urls = [url(r'^ping$', views.ping)]
+            loop = loop + [url(r'^never$', views.ping)]
+            site_urls = [
+                url('^api/', include(api_urls)),
+                url('^composer', include('site.composer')),
+                url('^$', views.home),
+            ]
+
+            if settings.URL_PREFIX.strip('/'):
+                urlpatterns = [url(r'^{0}/'.format(settings.URL_PREFIX.strip('/')), include(site_urls))]
+            else:
+                urlpatterns = site_urls + loop
+            """,
+            "site/composer.py": """
+            from django.conf.urls import url
+            from site import views
+            urlpatterns = [url(r'^/mygraph', views.home)]
+            """,
+            "site/views.py": """
+            def ping(request): ...
+
+            def home(request): ...
+            """,
+        ])
+        #expect(
+            result.routeTable == [
+                "ANY /api/ping": "site/views.py:1 ping", "ANY /composer/mygraph": "site/views.py:3 home",
+                "ANY /": "site/views.py:3 home",
+                // `loop = loop + [...]` refers to itself: read once, its literal part listed, and the walk ends.
+                "ANY /never": "site/views.py:1 ping",
+            ])
+    }
+}

@@ -13,6 +13,10 @@ For each app it runs `chaos-test scan <site-packages/pkg> --json`, times it, and
   truth route (external handler, dynamic, non-literal, websocket/mount) are
   neutral: neither a hit nor an extra.
 - def lines: (file, line) handler pairs, the same way.
+- a scanner route with a marked part (`{?root_path}/items`, a part known only at run
+  time) hits the truth routes of the same handler and method that its path matches with
+  the marker read as any text; one that matches none is an extra.
+- with `scanner_app` in corpus.json, only that app's routes count (a package with several apps).
 
 A scanner that crashes or times out gives a CRASH/TIMEOUT row (found 0), never a
 scorer failure. With --min-* the exit status is 1 when a threshold is not met.
@@ -20,6 +24,7 @@ Standard library only; runs with any python3.
 """
 import argparse
 import json
+import re
 import os
 import signal
 import subprocess
@@ -104,20 +109,43 @@ def score_app(entry, binary, timeout):
     scan = run["scan"] or {"routes": [], "diagnostics": []}
 
     frameworks = set(entry.get("scanner_frameworks", []))
+    # A package that holds several apps (feast: a feature server, a lineage server, a UI)
+    # is scored on the app the truth was read from.
+    scanner_app = entry.get("scanner_app")
     found_pairs, found_defs, found_paths = {}, {}, set()
     partial = 0
+    handlers_by_pair = {}
+    for pair, record in scored_pairs.items():
+        handlers_by_pair.setdefault((record.get("file"), record.get("line")), []).append(pair)
     for route in scan.get("routes", []):
         if frameworks and route.get("framework") not in frameworks:
             continue
-        if "{?" in route["path"]:
-            # The scanner's "partly dynamic" routes (`{?prefix}/items`): it says it does not
-            # know the path, so they are neutral (neither hits nor extras), counted apart.
+        if scanner_app and route.get("app") != scanner_app:
+            continue
+        path = route["path"]
+        if "{?" in path:
+            # A "partly dynamic" route (`{?prefix}/items`): the scanner knows its handler and
+            # the rest of its path, not the marked part. It matches a truth route of the same
+            # handler and method whose path the marker (as any text) makes equal; one that
+            # matches nothing counts against precision like any wrong route.
             partial += 1
+            pattern = re.compile("^" + "".join(".*" if part.startswith("{?") else re.escape(part)
+                                                for part in re.split(r"(\{\?[^}]*\})", path)) + "$")
+            methods = set(scan_methods(route.get("methods", [])))
+            matches = [pair for pair in handlers_by_pair.get((route.get("file"), route.get("line")), [])
+                       if pair[0] in methods and pattern.match(pair[1])]
+            for pair in matches:
+                found_pairs.setdefault(pair, route)
+                found_paths.add(pair[1])
+            if not matches:
+                for m in methods:
+                    found_pairs.setdefault((m, path), route)
+            found_defs.setdefault((route.get("file"), route.get("line")), route)
             continue
         for m in scan_methods(route.get("methods", [])):
-            found_pairs.setdefault((m, route["path"]), route)
+            found_pairs.setdefault((m, path), route)
         found_defs.setdefault((route.get("file"), route.get("line")), route)
-        found_paths.add(route["path"])
+        found_paths.add(path)
 
     neutral_pairs = (all_pairs - set(scored_pairs))
     neutral_defs = (all_defs - set(scored_defs))
@@ -278,7 +306,7 @@ def main():
              total["truth_pairs"], total["found_pairs"], total["apps"], total["crashed"], total["seconds"]))
     print("columns: truth = runtime routes; scored = in-root literal non-dynamic HTTP routes; excl e/d/n/x = "
           "external handler / dynamic / non-literal regex / websocket+mount; pairs = truth (method, path) pairs; "
-          "found = scanner pairs not neutral; {?} = scanner routes with an unknown part (neutral); R = (method, path) pairs; P-rec = path-only recall; D = (file, def line) handlers")
+          "found = scanner pairs not neutral; {?} = scanner routes with a marked part (matched with the marker as any text); R = (method, path) pairs; P-rec = path-only recall; D = (file, def line) handlers")
 
     for name in args.misses:
         for row in rows:
