@@ -95,11 +95,17 @@ public enum LiveControl {
                     settings.default.rate = rate
                 }
             }
+            let relative = ".chaos-test/" + Injector.settingsName
             let path: String
-            do { path = try root.resolve(".chaos-test/" + Injector.settingsName) } catch {
+            let temporary: String
+            do {
+                path = try root.resolve(relative)
+                temporary = try root.resolve(try StateDirectory.temporary(for: relative, index: 0, in: root))
+            } catch {
                 throw InjectionError(.input, "\(error)")
             }
-            do { try FileIO.writeAtomically(try Injector.encode(settings), to: path, mode: 0o644) } catch {
+            let bytes = try Injector.encode(settings)
+            do { try FileIO.writeAtomically(bytes, to: path, mode: 0o644, temporary: temporary) } catch {
                 throw InjectionError(.environment, "\(error)")
             }
             return settings
