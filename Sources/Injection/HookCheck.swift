@@ -4,14 +4,16 @@ import Patching
 /// `chaos-test check`: finds hook lines, middleware lines, runtime files and leftover chaos-test
 /// temporary files in an app's tree, so CI and pre-commit can refuse to commit them.
 ///
-/// Every text file is read, not only `.py` ones: a hooked copy under another name (a temporary
-/// file an interrupted command left, an editor's backup) would be committed just the same.
+/// Not only `.py` files are read: a hooked copy under another name (a temporary file an
+/// interrupted command left, `bookings.py.orig`, `bookings.py~`) would be committed just the
+/// same. Every file whose name holds `.py` is read, and every chaos-test temporary. Logs and
+/// other text are not: a traceback in `app.log` quotes hook lines without being code.
 public enum HookCheck {
     static let skippedFolders: Set<String> = [
         ".git", ".venv", "venv", ".chaos-test", "node_modules", "__pycache__", "site-packages", ".tox", ".mypy_cache",
         ".pytest_cache",
     ]
-    /// Files larger than this are data, not source, and are not read.
+    /// Copies larger than this are data, not source, and are not read.
     static let largestFile = 8 << 20
 
     /// One thing `check` reports.
@@ -68,12 +70,13 @@ public enum HookCheck {
                 results.append(Finding(path: relative, line: 1, kind: .runtime))
                 continue
             }
-            let size = (walker.fileAttributes?[.size] as? NSNumber)?.intValue ?? 0
             let isSource = relative.hasSuffix(".py")
+            guard isSource || temporary || name.contains(".py") else { continue }
+            let size = (walker.fileAttributes?[.size] as? NSNumber)?.intValue ?? 0
             guard isSource || temporary || size <= largestFile else { continue }
             guard let data = FileManager.default.contents(atPath: root.path + "/" + relative) else { continue }
             let bytes = [UInt8](data)
-            // Binary files (a NUL in the first 8 KB) hold no source lines, except our temporaries.
+            // Binary files (a NUL in the first 8 KB: .pyc, an editor's swap file) hold no source lines.
             if !isSource, !temporary, bytes.prefix(8192).contains(0) { continue }
             let markers = markerLines(in: bytes, path: relative)
             if temporary {
