@@ -128,7 +128,10 @@ let package = Package(
                 "Pipeline", "Fixes", "Comparison", "Artifacts", "PythonSource", "Monitor", "TestSupport", "TestEvidence",
             ]),
         // Helpers the test targets share: temporary folders, running programs.
-        .target(name: "TestSupport", dependencies: ["LocalProcess"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["LocalProcess", .product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "PatchingTests", dependencies: ["Patching", "TestSupport"]),
         .testTarget(
             name: "FixesTests", dependencies: ["Fixes", "Discovery", "Patching", "Injection", "Artifacts", "TestSupport"],

@@ -39,9 +39,10 @@ public enum Injector {
             if !leftovers.isEmpty {
                 throw InjectionError(
                     .input,
-                    "chaos-test hooks are already in the source but there is no chaos-config.json to revert them with:\n"
+                    "chaos-test lines or files are already in the tree but there is no chaos-config.json to revert them with:\n"
                         + leftovers.prefix(20).map { "  \($0)" }.joined(separator: "\n")
-                        + "\nRemove those lines (or restore the files from version control), then inject again.")
+                        + "\nRemove those lines and delete leftover temporary files (or restore the files from version "
+                        + "control), then inject again.")
             }
             let plan = try ChaosPlanner.plan(root: root, scan: scan, options: options)
             var changes = plan.files

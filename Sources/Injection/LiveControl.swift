@@ -95,11 +95,17 @@ public enum LiveControl {
                     settings.default.rate = rate
                 }
             }
+            let relative = ".chaos-test/" + Injector.settingsName
             let path: String
-            do { path = try root.resolve(".chaos-test/" + Injector.settingsName) } catch {
+            let temporary: String
+            do {
+                path = try root.resolve(relative)
+                temporary = try root.resolve(try StateDirectory.temporary(for: relative, index: 0, in: root))
+            } catch {
                 throw InjectionError(.input, "\(error)")
             }
-            do { try FileIO.writeAtomically(try Injector.encode(settings), to: path, mode: 0o644) } catch {
+            let bytes = try Injector.encode(settings)
+            do { try FileIO.writeAtomically(bytes, to: path, mode: 0o644, temporary: temporary) } catch {
                 throw InjectionError(.environment, "\(error)")
             }
             return settings
@@ -114,12 +120,20 @@ public enum LiveControl {
         public var fixesApplied: Int
         public var journalPending: String?
         public var hooksInSource: Int
+        /// Chaos-test lines outside the files chaos-config.json lists (all of them when nothing
+        /// is injected), as `file:line: what`: hooked code no revert would remove.
+        public var strayFindings: [String]
+        /// Temporary files of an interrupted command: in the tree (as `file:line: what`) and in
+        /// `.chaos-test/tmp/` (paths; the next writing command removes those).
+        public var leftoverTemporaries: [String]
 
         enum CodingKeys: String, CodingKey {
             case injected, enabled, rate, points
             case fixesApplied = "fixes_applied"
             case journalPending = "journal_pending"
             case hooksInSource = "hooks_in_source"
+            case strayFindings = "stray_findings"
+            case leftoverTemporaries = "leftover_temporaries"
         }
     }
 
@@ -138,9 +152,24 @@ public enum LiveControl {
             let operation = (try? ArtifactJSON.decode(Journal.self, from: Data(data)))?.operation ?? "unknown"
             journal = operation
         }
+        let findings = try HookCheck.scan(root)
+        let injectedFiles = Set(config?.files.map(\.path) ?? [])
+        var stray: [String] = []
+        var temporaries: [String] = []
+        for finding in findings {
+            if case .leftoverTemporary = finding.kind {
+                temporaries.append(finding.description)
+            } else if !injectedFiles.contains(finding.path) {
+                stray.append(finding.description)
+            }
+        }
+        temporaries += FileIO.names(in: root.path + "/" + StateDirectory.temporaryFolder).map {
+            StateDirectory.temporaryFolder + "/" + $0
+        }
         return Status(
             injected: config != nil, enabled: settings?.enabled, rate: settings?.default.rate,
             points: config?.points ?? [],
-            fixesApplied: fixes, journalPending: journal, hooksInSource: try HookCheck.findings(root).count)
+            fixesApplied: fixes, journalPending: journal, hooksInSource: findings.count, strayFindings: stray,
+            leftoverTemporaries: temporaries)
     }
 }

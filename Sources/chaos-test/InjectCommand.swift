@@ -71,7 +71,7 @@ struct InjectCommand: ParsableCommand {
                 return
             }
             if let recovered = report.recovered {
-                print("recovered an interrupted `\(recovered.operation)` (\(recovered.recovery.rawValue)) first")
+                print(CommandSupport.describe(recovered))
             }
             let handlers = report.config.points.filter { $0.kind == .handler }.count
             print(

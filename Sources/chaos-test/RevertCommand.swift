@@ -19,23 +19,23 @@ struct RevertCommand: ParsableCommand {
                     "reverted": report.reverted ? 1 : 0, "restored": report.restored.count,
                     "merged": report.merged.count,
                 ])
-                return
+            } else {
+                if let recovered = report.recovered { print(CommandSupport.describe(recovered)) }
+                if report.reverted {
+                    print(
+                        "reverted: \(report.restored.count) files restored byte for byte"
+                            + (report.merged.isEmpty
+                                ? ""
+                                : "; hooks removed from \(report.merged.count) edited files, keeping the edits: "
+                                    + report.merged.joined(separator: ", ")))
+                } else {
+                    print("nothing to revert: chaos is not injected in \(root.path)")
+                }
             }
-            if let recovered = report.recovered {
-                print("recovered an interrupted `\(recovered.operation)` (\(recovered.recovery.rawValue)) first")
-            }
-            guard report.reverted else {
-                print("nothing to revert: chaos is not injected in \(root.path)")
-                return
-            }
-            print(
-                "reverted: \(report.restored.count) files restored byte for byte"
-                    + (report.merged.isEmpty
-                        ? ""
-                        : "; hooks removed from \(report.merged.count) edited files, keeping the edits: "
-                            + report.merged.joined(separator: ", ")))
         } catch let error as InjectionError {
             throw CommandSupport.fail(error)
         }
+        // "Nothing to revert" must not hide hooked code that no config or journal lists.
+        try CommandSupport.requireCleanTree(root, after: "revert")
     }
 }

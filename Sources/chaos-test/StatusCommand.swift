@@ -23,11 +23,12 @@ struct StatusCommand: ParsableCommand {
                     "an interrupted `\(journal)` left a journal; the next inject, revert or chaos command will recover it"
                 )
             }
+            defer { printLeftovers(status, root: root.path) }
             guard status.injected else {
                 print(
                     "chaos is not injected in \(root.path)"
                         + (status.hooksInSource > 0
-                            ? " (but \(status.hooksInSource) hook lines are in the source: run `chaos-test check`)"
+                            ? " (but \(status.hooksInSource) chaos-test lines or files are in the tree: run `chaos-test check`)"
                             : ""))
                 return
             }
@@ -41,6 +42,22 @@ struct StatusCommand: ParsableCommand {
             }
         } catch let error as InjectionError {
             throw CommandSupport.fail(error)
+        }
+    }
+
+    /// Hooked code that no revert would remove, and temporary files of an interrupted command.
+    private func printLeftovers(_ status: LiveControl.Status, root: String) {
+        if !status.strayFindings.isEmpty {
+            print(
+                "\(status.strayFindings.count) chaos-test lines are in files chaos-test did not inject (or in a tree "
+                    + "where nothing is injected); remove them by hand or restore the files from version control:")
+            for finding in status.strayFindings { print("  \(finding)") }
+        }
+        if !status.leftoverTemporaries.isEmpty {
+            print(
+                "\(status.leftoverTemporaries.count) temporary files of an interrupted chaos-test command are in \(root); "
+                    + "delete those in the tree, and the next inject, revert or chaos command removes those in .chaos-test/tmp:")
+            for path in status.leftoverTemporaries { print("  \(path)") }
         }
     }
 }

@@ -57,6 +57,72 @@ struct TransactionTests {
         #expect(dir.read(".chaos-test/journal.json") != nil)
     }
 
+    @Test func temporariesAreNamedInTheJournalAndLiveInTheStateFolder() throws {
+        let dir = try TemporaryDirectory()
+        let root = try AppRoot(dir.path)
+        try StateDirectory.ensure(root)
+        let temporary = try StateDirectory.temporary(for: "app/api/bookings.py", index: 3, in: root)
+        #expect(temporary == ".chaos-test/tmp/003.bookings.py.chaos-test-\(getpid()).tmp")
+        #expect(StateDirectory.isTemporaryName(".bookings.py.chaos-test-812.tmp"))
+        #expect(!StateDirectory.isTemporaryName("bookings.py"))
+        #expect(!StateDirectory.isTemporaryName("notes.chaos-test-x.tmp"))
+        try Transaction.commit(
+            [FileChange(path: "a.py", before: nil, after: Array("x = 1\n".utf8))], in: root, operation: "test",
+            recovery: .rollback)
+        #expect(FileIO.names(in: dir.path + "/.chaos-test/tmp") == [])
+    }
+
+    /// As if killed with temporaries on disk: one the journal names beside its target (another
+    /// file system), one in .chaos-test/tmp. Recovery removes both and rolls a.py back.
+    @Test func recoveryRemovesEveryTemporaryOfTheInterruptedCommand() throws {
+        let dir = try TemporaryDirectory()
+        let root = try AppRoot(dir.path)
+        try StateDirectory.ensure(root)
+        try dir.write("a.py", Array("new a\n".utf8))
+        let beside = "pkg/.b.py.chaos-test-77.tmp"
+        let journal = Journal(
+            operation: "inject", recovery: .rollback, pid: 77,
+            changes: [
+                FileChange(path: "a.py", before: Array("old a\n".utf8), after: Array("new a\n".utf8)),
+                FileChange(path: "pkg/b.py", before: Array("old b\n".utf8), after: Array("hooked b\n".utf8)),
+            ], temporaries: [".chaos-test/tmp/000.a.py.chaos-test-77.tmp", beside])
+        try dir.write(".chaos-test/journal.json", [UInt8](JSONEncoder().encode(journal)))
+        try dir.write("pkg/b.py", Array("old b\n".utf8))
+        try dir.write(beside, Array("hooked b\n".utf8))
+        try dir.write(".chaos-test/tmp/journal.json.chaos-test-76.tmp", Array("{".utf8))
+        let recovered = try #require(try Transaction.recover(in: root))
+        #expect(recovered.temporaries.sorted() == [".chaos-test/tmp/journal.json.chaos-test-76.tmp", beside])
+        #expect(dir.read(beside) == nil)
+        #expect(FileIO.names(in: dir.path + "/.chaos-test/tmp") == [])
+        #expect(dir.read("a.py") == Array("old a\n".utf8))
+        #expect(dir.read("pkg/b.py") == Array("old b\n".utf8))
+        #expect(dir.read(".chaos-test/journal.json") == nil)
+    }
+
+    @Test func recoveryWithoutAJournalStillEmptiesTheTemporaryFolder() throws {
+        let dir = try TemporaryDirectory()
+        let root = try AppRoot(dir.path)
+        try StateDirectory.ensure(root)
+        try dir.write(".chaos-test/tmp/journal.json.chaos-test-9.tmp", Array("{".utf8))
+        #expect(try Transaction.recover(in: root) == nil)
+        #expect(FileIO.names(in: dir.path + "/.chaos-test/tmp") == [])
+    }
+
+    /// A damaged journal must not make recovery delete a user's file it calls a temporary.
+    @Test func aJournalNamingAUserFileAsTemporaryIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let root = try AppRoot(dir.path)
+        try dir.write("a.py", Array("old\n".utf8))
+        try dir.write("keep.py", Array("mine\n".utf8))
+        let journal = Journal(
+            operation: "inject", recovery: .rollback, pid: 1,
+            changes: [FileChange(path: "a.py", before: Array("old\n".utf8), after: Array("new\n".utf8))],
+            temporaries: ["keep.py"])
+        try dir.write(".chaos-test/journal.json", [UInt8](JSONEncoder().encode(journal)))
+        #expect(throws: PatchError.self) { try Transaction.recover(in: root) }
+        #expect(dir.read("keep.py") == Array("mine\n".utf8))
+    }
+
     @Test func containmentRefusesEscapesAndOutwardSymlinks() throws {
         let dir = try TemporaryDirectory()
         let outside = try TemporaryDirectory()
