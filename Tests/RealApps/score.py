@@ -21,6 +21,7 @@ Standard library only; runs with any python3.
 import argparse
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -105,9 +106,16 @@ def score_app(entry, binary, timeout):
 
     frameworks = set(entry.get("scanner_frameworks", []))
     found_pairs, found_defs, found_paths = {}, {}, set()
-    partial = 0
+    app_patterns = [re.compile(rx) for rx in entry.get("scanner_apps", [])]
+    partial = other = 0
     for route in scan.get("routes", []):
         if frameworks and route.get("framework") not in frameworks:
+            other += 1
+            continue
+        if app_patterns and not any(rx.search(route.get("app", "")) for rx in app_patterns):
+            # Another app object in the same package (prefect's standalone create_api_app(),
+            # feast's lineage server): the truth is of one app, so these are not scored.
+            other += 1
             continue
         if "{?" in route["path"]:
             # The scanner's "partly dynamic" routes (`{?prefix}/items`): it says it does not
@@ -137,6 +145,7 @@ def score_app(entry, binary, timeout):
         "truth_pairs": len(scored_pairs),
         "found_pairs": len(counted_pairs),
         "partial_routes": partial,
+        "other_app_routes": other,
         "hit_pairs": len(hit_pairs),
         "route_precision": ratio(len(hit_pairs), len(counted_pairs)),
         "route_recall": ratio(len(hit_pairs), len(scored_pairs)),
@@ -224,6 +233,7 @@ def print_misses(row, limit):
         print("  %-7s %-60s %s:%s%s" % (pair[0], pair[1], r.get("file"), r.get("line"), hint))
     if len(row["_extra"]) > limit:
         print("  ... %d more" % (len(row["_extra"]) - limit))
+    print("-- scanner routes of other app objects (not scored): %d" % row["other_app_routes"])
     print("-- handlers (file:line) missed: %d of %d" % (len(row["_missed_defs"]), row["truth_defs"]))
     diags = row["_scan"].get("diagnostics", [])
     print("-- scanner diagnostics: %d" % len(diags))
