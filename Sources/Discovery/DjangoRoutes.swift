@@ -19,6 +19,10 @@ struct DjangoRoutes {
     var diagnostics: [Diagnostic] = []
     /// `module:attr` of the Django app and where it is declared.
     var app: AppObject?
+    /// How deep `patterns` is nested now; past the bound the walk stops with a diagnostic.
+    var patternNesting = 0
+    var nestingReported = false
+    static let maximumPatternNesting = 32
 
     init(project: ProjectIndex, evaluator: Evaluator, collector: RouteCollector) {
         self.project = project
@@ -93,9 +97,21 @@ struct DjangoRoutes {
         return parts.sorted { $0.line < $1.line }.map(\.range)
     }
 
-    mutating func patterns(_ range: Range<Int>, module: Int, prefix: String, rawPrefix: String, visited: Set<Int>, depth: Int = 0) {
-        // Names followed to lists (`a = b + [...]`, `b = a`) could refer back to themselves.
-        guard depth < 16 else { return }
+    mutating func patterns(_ range: Range<Int>, module: Int, prefix: String, rawPrefix: String, visited: Set<Int>) {
+        // Lists followed by name and included in lists (`urlpatterns = [path(p, include(urlpatterns))]`)
+        // can refer back to themselves: the walk is bounded, and says where it stopped.
+        guard patternNesting < Self.maximumPatternNesting else {
+            if !nestingReported {
+                nestingReported = true
+                let code = project.modules[module].module
+                let line = range.isEmpty ? 1 : code.code[range.lowerBound].start.line
+                diagnostics.append(
+                    collector.dynamic(module: module, line: line, "URL patterns here include each other more than \(Self.maximumPatternNesting) levels deep"))
+            }
+            return
+        }
+        patternNesting += 1
+        defer { patternNesting -= 1 }
         let code = project.modules[module].module
         // `[...] + [...]` and `+ static(...)`: walk each list literal.
         var start = range.lowerBound
@@ -109,10 +125,16 @@ struct DjangoRoutes {
         parts.append(start..<range.upperBound)
         for part in parts where !part.isEmpty {
             // `urlpatterns = graphite_urls`, `include(api_urls)`: the list a name was assigned.
+            // `urlpatterns = router.urls` (DRF).
+            if case .object(let router) = evaluator.evaluate(part, module: module, scope: nil) {
+                viewSetRoutes(router, prefix: prefix, rawPrefix: rawPrefix, line: code.code[part.lowerBound].start.line)
+                continue
+            }
             if part.count == 1, code.code[part.lowerBound].kind == .name,
-                let (valueModule, _, value) = collector.assignedRange(code.text(part.lowerBound), module: module, scope: nil)
+                let (valueModule, _, value) = collector.assignedRange(
+                    code.text(part.lowerBound), module: module, scope: nil, before: Int(code.lineOfCode[part.lowerBound]))
             {
-                patterns(value, module: valueModule, prefix: prefix, rawPrefix: rawPrefix, visited: visited, depth: depth + 1)
+                patterns(value, module: valueModule, prefix: prefix, rawPrefix: rawPrefix, visited: visited)
                 continue
             }
             guard code.isOp(part.lowerBound, "[") || code.isOp(part.lowerBound, "("),
@@ -147,14 +169,23 @@ struct DjangoRoutes {
             let routeArgument = call.positional.first ?? call.keyword("route"),
             let viewArgument = (call.positional.count > 1 ? call.positional[1] : nil) ?? call.keyword("view")
         else { return }
-        guard case .string(let pattern) = evaluator.evaluate(routeArgument.value, module: module, scope: nil) else {
-            diagnostics.append(collector.dynamic(module: module, line: call.line, "the pattern `\(code.text(routeArgument.value))` is computed at run time"))
-            return
+        // `path(settings.BASE_PATH, include(...))`: a part known only at run time is marked, and
+        // the patterns under it are listed all the same.
+        let text = evaluator.pathText(routeArgument.value, module: module, scope: nil)
+        let pattern = text.text
+        if !text.isComplete {
+            let file = project.modules[module].path
+            let parts = text.unknown.map { "`\($0)`" }.joined(separator: ", ")
+            diagnostics.append(
+                Diagnostic(
+                    severity: .warning, file: file, line: call.line, column: 0,
+                    message: "partly dynamic route at \(file):\(call.line): the pattern \(parts) is known only at run time, "
+                        + "so the routes under it are listed as `\(pattern)`; give it a literal value or a default to have them tested"))
         }
         let piece: String
         if function == "django.urls.path" {
             piece = PathSyntax.normalizeAngles(pattern)
-        } else if let converted = PathSyntax.regexToPath(pattern) {
+        } else if let converted = PathSyntax.regexToPath(markersHidden: pattern) {
             piece = converted
         } else {
             diagnostics.append(collector.dynamic(module: module, line: call.line, "the regex `\(pattern)` does not spell one literal path"))
@@ -176,6 +207,8 @@ struct DjangoRoutes {
                 if let index = evaluator.resolveModule(moduleName, from: module) {
                     walk(module: index, prefix: fullPath, rawPrefix: fullRaw, visited: visited)
                 }
+            case .object(let router):
+                viewSetRoutes(router, prefix: fullPath, rawPrefix: fullRaw, line: call.line)
             default:
                 if code.isOp(target.value.lowerBound, "[") || (target.value.count == 1 && code.code[target.value.lowerBound].kind == .name) {
                     patterns(target.value, module: module, prefix: fullPath, rawPrefix: fullRaw, visited: visited)
@@ -190,6 +223,8 @@ struct DjangoRoutes {
             methods = classMethods(classRef)
         case .function(let ref):
             methods = functionMethods(ref)
+        case .viewSet:
+            return
         }
         routes.append(Found(methods: methods, path: "/" + fullPath, rawPath: "/" + fullRaw, handler: handler, line: call.line))
     }
@@ -219,20 +254,45 @@ struct DjangoRoutes {
         return ["ANY"]
     }
 
-    /// A class view's methods: its own handlers, else those of Django's generic views.
+    /// The HTTP methods of Django's and DRF's generic views, as their classes define handlers
+    /// (`ProcessFormView` has `get`, `post` and `put`; `DeletionMixin` adds `delete`).
+    static let genericViewMethods: [String: [String]] = [
+        "TemplateView": ["GET"], "ListView": ["GET"], "DetailView": ["GET"], "ArchiveIndexView": ["GET"],
+        "YearArchiveView": ["GET"], "MonthArchiveView": ["GET"], "DayArchiveView": ["GET"], "DateDetailView": ["GET"],
+        "RedirectView": ["DELETE", "GET", "PATCH", "POST", "PUT"],
+        "FormView": ["GET", "POST", "PUT"], "CreateView": ["GET", "POST", "PUT"], "UpdateView": ["GET", "POST", "PUT"],
+        "LoginView": ["GET", "POST", "PUT"], "PasswordChangeView": ["GET", "POST", "PUT"],
+        "PasswordResetView": ["GET", "POST", "PUT"], "PasswordResetConfirmView": ["GET", "POST", "PUT"],
+        "DeleteView": ["DELETE", "GET", "POST"], "LogoutView": ["POST"],
+        "ListAPIView": ["GET"], "CreateAPIView": ["POST"], "RetrieveAPIView": ["GET"], "DestroyAPIView": ["DELETE"],
+        "UpdateAPIView": ["PATCH", "PUT"], "ListCreateAPIView": ["GET", "POST"], "RetrieveUpdateAPIView": ["GET", "PATCH", "PUT"],
+        "RetrieveDestroyAPIView": ["DELETE", "GET"], "RetrieveUpdateDestroyAPIView": ["DELETE", "GET", "PATCH", "PUT"],
+    ]
+
+    /// A class view's methods: its own handlers and its app bases', with those of the Django and
+    /// DRF generic views it derives from; `ANY` when none is known.
     func classMethods(_ classRef: DefRef) -> [String] {
-        let own = collector.classMethods(classRef)
-        if !own.isEmpty { return own }
+        var methods = Set(collector.classMethods(classRef))
+        methods.formUnion(genericMethods(classRef))
+        methods.remove("OPTIONS")
+        methods.remove("HEAD")
+        return methods.isEmpty ? ["ANY"] : methods.sorted()
+    }
+
+    private func genericMethods(_ classRef: DefRef, depth: Int = 0) -> Set<String> {
+        guard depth < 12 else { return [] }
         let definition = project.definition(classRef)
         var methods: Set<String> = []
         for base in definition.bases {
-            guard case .external(let name) = evaluator.evaluate(base, module: classRef.module, scope: definition.parent) else { continue }
-            switch name.split(separator: ".").last.map(String.init) ?? "" {
-            case "TemplateView", "ListView", "DetailView", "RedirectView", "ArchiveIndexView": methods.formUnion(["GET"])
-            case "CreateView", "UpdateView", "FormView", "DeleteView", "LoginView": methods.formUnion(["GET", "POST"])
-            default: break
+            switch evaluator.evaluate(base, module: classRef.module, scope: definition.parent) {
+            case .external(let name):
+                methods.formUnion(Self.genericViewMethods[name.split(separator: ".").last.map(String.init) ?? ""] ?? [])
+            case .definition(let baseRef) where project.definition(baseRef).kind == .class:
+                methods.formUnion(genericMethods(baseRef, depth: depth + 1))
+            default:
+                break
             }
         }
-        return methods.isEmpty ? ["ANY"] : methods.sorted()
+        return methods
     }
 }

@@ -204,6 +204,15 @@ final class Evaluator {
             current = definitions[scopeIndex].parent
             first = false
         }
+        // `from .object_views import *`: a name the module does not bind may come from there.
+        for starModule in info.starImports.reversed() {
+            guard let index = resolveModule(starModule, from: module), index != module else { continue }
+            let found = resolveName(name, module: index, scope: nil, line: Int.max)
+            if found != .unknown {
+                if loopValues.isEmpty { names[key] = found }
+                return found
+            }
+        }
         let value: Value = name == "open" ? .external("builtins.open") : .unknown
         if loopValues.isEmpty { names[key] = value }
         return value
@@ -444,8 +453,9 @@ final class Evaluator {
             return classMember(classRef, name, instance: true)
         case .definition(let ref) where project.definition(ref).kind == .class:
             return classMember(ref, name, instance: false)
-        case .object where name == "routes":
-            // `routes=router.routes`: the router's routes, served wherever the list goes.
+        case .object where name == "routes" || name == "urls":
+            // `routes=router.routes`, DRF's `router.urls`: the router's routes, served wherever
+            // the list goes.
             return base
         default:
             return .unknown

@@ -5,12 +5,15 @@ import Artifacts
 final class FrameworkRegistry {
     enum Kind {
         case fastapiApp, fastapiRouter, starletteApp, starletteRouter, mount, flaskApp, blueprint, restfulApi
+        /// Django REST framework routers: `register(prefix, ViewSet)`, served through `router.urls`.
+        case drfSimpleRouter, drfDefaultRouter
 
         var framework: Framework {
             switch self {
             case .fastapiApp, .fastapiRouter: .fastapi
             case .starletteApp, .starletteRouter, .mount: .starlette
             case .flaskApp, .blueprint, .restfulApi: .flask
+            case .drfSimpleRouter, .drfDefaultRouter: .django
             }
         }
 
@@ -29,6 +32,7 @@ final class FrameworkRegistry {
         "fastapi.FastAPI": .fastapiApp, "fastapi.APIRouter": .fastapiRouter,
         "starlette.Starlette": .starletteApp, "starlette.Router": .starletteRouter, "starlette.Mount": .mount,
         "flask.Flask": .flaskApp, "flask.Blueprint": .blueprint, "flask_restful.Api": .restfulApi,
+        "rest_framework.routers.SimpleRouter": .drfSimpleRouter, "rest_framework.routers.DefaultRouter": .drfDefaultRouter,
     ]
 
     private(set) var objects: [Object] = []

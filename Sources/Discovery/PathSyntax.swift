@@ -1,3 +1,4 @@
+import Foundation
 /// Route paths in each framework's spelling, and their `{name}` form.
 enum PathSyntax {
     /// FastAPI/Starlette `{id:int}` → `{id}`.
@@ -31,6 +32,24 @@ enum PathSyntax {
             }
         }
         return result
+    }
+
+    /// `regexToPath` for a pattern that may hold `{?name}` markers (parts known only at run
+    /// time), which are no regex and are kept as they are.
+    static func regexToPath(markersHidden pattern: String) -> String? {
+        guard pattern.contains("{?") else { return regexToPath(pattern) }
+        var markers: [String] = []
+        var hidden = ""
+        var rest = Substring(pattern)
+        while let open = rest.range(of: "{?"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+            hidden += rest[..<open.lowerBound] + "CHAOSTESTMARKER\(markers.count)X"
+            markers.append(String(rest[open.lowerBound...close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        hidden += rest
+        guard var path = regexToPath(hidden) else { return nil }
+        for (index, marker) in markers.enumerated().reversed() { path = path.replacingOccurrences(of: "CHAOSTESTMARKER\(index)X", with: marker) }
+        return path
     }
 
     /// Django `re_path` patterns: `^items/(?P<pk>[0-9]+)/$` → `items/{pk}/`. Nil when the regex

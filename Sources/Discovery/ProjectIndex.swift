@@ -57,6 +57,9 @@ final class ModuleInfo {
     /// Whether the module imports redis (whose clients make every method a dependency call).
     private(set) var importsRedis = false
 
+    /// Modules this one imports `*` from at module level, absolute, in source order.
+    private(set) var starImports: [String] = []
+
     /// Bindings per scope and name, in source order.
     private(set) var bindingTable: [BindingKey: [Binding]] = [:]
 
@@ -111,7 +114,10 @@ final class ModuleInfo {
                         if package == "redis" { importsRedis = true }
                     }
                     if statement.isFrom {
-                        guard item.name != "*" else { continue }
+                        guard item.name != "*" else {
+                            if scoped.scope == nil { starImports.append(resolveRelative(module: statement.module, level: statement.level)) }
+                            continue
+                        }
                         let base = resolveRelative(module: statement.module, level: statement.level)
                         add(item.alias ?? item.name, .importFrom(module: base, name: item.name), scope: scoped.scope)
                     } else if let alias = item.alias {

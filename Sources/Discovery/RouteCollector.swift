@@ -5,6 +5,8 @@ import PythonSource
 enum Handler: Hashable {
     case function(DefRef)
     case classView(DefRef)
+    /// A Django REST framework ViewSet: the class, and the method handling each HTTP method.
+    case viewSet(DefRef, actions: [String: DefRef])
 }
 
 /// A route as registered on one framework object, before prefixes are applied.
@@ -50,11 +52,13 @@ struct RouteCollector {
         self.evaluator = evaluator
     }
 
-    static let constructorNames: Set<String> = ["FastAPI", "APIRouter", "Starlette", "Router", "Mount", "Flask", "Blueprint", "Api"]
+    static let constructorNames: Set<String> = [
+        "FastAPI", "APIRouter", "Starlette", "Router", "Mount", "Flask", "Blueprint", "Api", "SimpleRouter", "DefaultRouter",
+    ]
 
     static let registrationMethods: Set<String> = [
         "get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "route", "add_api_route",
-        "add_route", "include_router", "mount", "add_url_rule", "register_blueprint", "add_resource",
+        "add_route", "include_router", "mount", "add_url_rule", "register_blueprint", "add_resource", "register",
     ]
 
     mutating func collect() {
@@ -192,7 +196,7 @@ struct RouteCollector {
             if let routes = call.keyword("routes") ?? (kind == .starletteRouter ? call.positional.first : nil) {
                 routeList(routes.value, owner: object, module: module, scope: scope)
             }
-        case .flaskApp:
+        case .flaskApp, .drfSimpleRouter, .drfDefaultRouter:
             break
         }
     }
@@ -370,6 +374,15 @@ struct RouteCollector {
                 attachments.append(Attachment(parent: object, child: child, prefix: prefix ?? own))
                 if prefix != nil { overriddenPrefixes.insert(AttachmentKey(parent: object, child: child)) }
             }
+        case (.django, "register"):
+            // DRF: `router.register(r"circuits", views.CircuitViewSet, basename=...)`.
+            guard let prefixArgument = call.positional.first ?? call.keyword("prefix"),
+                let viewsetArgument = (call.positional.count > 1 ? call.positional[1] : nil) ?? call.keyword("viewset"),
+                case .definition(let viewset) = evaluator.evaluate(viewsetArgument.value, module: module, scope: scope),
+                project.definition(viewset).kind == .class
+            else { return }
+            let prefix = pathOrMarked(prefixArgument, call: call, module: module, scope: scope, what: "prefix")
+            viewSetRegistrations[object, default: []].append(ViewSetRegistration(prefix: prefix, viewset: viewset, module: module, line: call.line))
         case (.django, _):
             break
         }
@@ -379,6 +392,16 @@ struct RouteCollector {
         var parent: Int
         var child: Int
     }
+
+    struct ViewSetRegistration {
+        var prefix: String
+        var viewset: DefRef
+        var module: Int
+        var line: Int
+    }
+
+    /// DRF `register(...)` calls per router object, in source order.
+    var viewSetRegistrations: [Int: [ViewSetRegistration]] = [:]
 
     /// Blueprint registrations whose url_prefix replaced the blueprint's own.
     var overriddenPrefixes: Set<AttachmentKey> = []
@@ -489,12 +512,17 @@ struct RouteCollector {
     }
 
     /// Where a name's assigned value is written, following `from m import name`.
-    func assignedRange(_ name: String, module: Int, scope: Int?, depth: Int = 0) -> (Int, Int?, Range<Int>)? {
+    /// With `before` (a logical line), the binding in force there: `urlpatterns = [path(p,
+    /// include(urlpatterns))]` includes the list bound before it, not itself.
+    func assignedRange(_ name: String, module: Int, scope: Int?, before: Int? = nil, depth: Int = 0) -> (Int, Int?, Range<Int>)? {
         guard depth < 8 else { return nil }
         let info = project.modules[module]
         var current = scope
         while true {
-            if let binding = info.bindings(current, name)?.last {
+            let bindings = info.bindings(current, name)
+            let chosen: Binding?
+            if let before { chosen = bindings?.last { ($0.logicalLine ?? -1) < before } } else { chosen = bindings?.last }
+            if let binding = chosen {
                 switch binding {
                 case .assignment(let value?, _, _): return (module, current, value)
                 case .importFrom(let moduleName, let member):

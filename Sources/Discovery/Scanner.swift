@@ -162,16 +162,18 @@ public enum Scanner {
             case .classView(let classRef):
                 let handlers = collector.classHandlers(classRef)
                 return (classRef, methods.compactMap { method in handlers[method].map { (method, $0) } })
+            case .viewSet(let classRef, let actions):
+                return (classRef, methods.compactMap { method in actions[method].map { (method, $0) } })
             }
         }
         func addRoute(app: AppObject, methods: [String], path: String, rawPath: String, handler: Handler) {
             let (main, perMethod) = handlerInfo(handler, methods: methods)
             let definition = project.definition(main)
             let isAsync: Bool
-            if case .classView = handler {
-                isAsync = perMethod.contains { project.definition($0.1).isAsync }
-            } else {
+            if case .function = handler {
                 isAsync = definition.isAsync
+            } else {
+                isAsync = perMethod.contains { project.definition($0.1).isAsync }
             }
             let route = Route(
                 app: app.id, methods: methods, path: path, rawPath: rawPath, function: definition.name,

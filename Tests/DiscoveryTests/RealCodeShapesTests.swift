@@ -422,3 +422,109 @@ import Testing
             ])
     }
 }
+
+@Suite struct RealCodeShapesDjangoRESTTests {
+    @Test func restFrameworkRoutersGenerateListDetailAndActionRoutesFromTheViewSets() {
+        let result = scan([
+            "proj/settings.py": "ROOT_URLCONF = 'proj.urls'\n",
+            "proj/urls.py": """
+            from django.conf import settings
+            from django.urls import include, path
+
+            urlpatterns = [
+                path('api/dcim/', include('dcim.api.urls')),
+            ]
+            urlpatterns = [path(settings.BASE_PATH, include(urlpatterns))]
+            """,
+            "proj/routers.py": """
+            from rest_framework.routers import DefaultRouter
+
+            class BulkRouter(DefaultRouter):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    self.routes[0].mapping.update({
+                        'put': 'bulk_update',
+                        'delete': 'bulk_destroy',
+                    })
+            """,
+            "proj/mixins.py": """
+            class BulkUpdateMixin:
+                def bulk_update(self, request): ...
+            """,
+            "dcim/api/urls.py": """
+            from proj.routers import BulkRouter
+            from . import views
+
+            router = BulkRouter()
+            router.APIRootView = views.DCIMRootView
+            router.register('sites', views.SiteViewSet)
+            router.register('regions', views.RegionViewSet)
+            urlpatterns = router.urls
+            """,
+            "dcim/api/views.py": """
+            from rest_framework.decorators import action
+            from rest_framework.routers import APIRootView
+            from rest_framework.viewsets import ModelViewSet, ReadOnlyModelViewSet
+            from proj.mixins import BulkUpdateMixin
+
+            class DCIMRootView(APIRootView):
+                pass
+
+            class SiteViewSet(BulkUpdateMixin, ModelViewSet):
+                lookup_field = 'slug'
+
+                @action(detail=True, methods=['post'], url_path='sync')
+                def sync(self, request, slug=None): ...
+
+            class RegionViewSet(ReadOnlyModelViewSet):
+                pass
+            """,
+        ])
+        let prefix = "/{?BASE_PATH}api/dcim/"
+        #expect(
+            result.routeTable == [
+                "GET \(prefix)sites/": "dcim/api/views.py:9 SiteViewSet", "POST \(prefix)sites/": "dcim/api/views.py:9 SiteViewSet",
+                "PUT \(prefix)sites/": "dcim/api/views.py:9 SiteViewSet",
+                "GET \(prefix)sites/{slug}/": "dcim/api/views.py:9 SiteViewSet", "PUT \(prefix)sites/{slug}/": "dcim/api/views.py:9 SiteViewSet",
+                "PATCH \(prefix)sites/{slug}/": "dcim/api/views.py:9 SiteViewSet",
+                "DELETE \(prefix)sites/{slug}/": "dcim/api/views.py:9 SiteViewSet",
+                "POST \(prefix)sites/{slug}/sync/": "dcim/api/views.py:9 SiteViewSet",
+                "GET \(prefix)regions/": "dcim/api/views.py:15 RegionViewSet",
+                "GET \(prefix)regions/{pk}/": "dcim/api/views.py:15 RegionViewSet",
+                "GET \(prefix)": "dcim/api/views.py:6 DCIMRootView",
+            ])
+        #expect(result.diagnostics.contains { $0.file == "proj/urls.py" && $0.line == 7 && $0.message.contains("`settings.BASE_PATH`") })
+        #expect(!result.diagnostics.contains { $0.message.contains("levels deep") })
+    }
+
+    @Test func genericViewsServeTheMethodsTheirDjangoAndDRFBasesDefine() {
+        let result = scan([
+            "proj/settings.py": "ROOT_URLCONF = 'proj.urls'\n",
+            "proj/urls.py": """
+            from django.urls import path
+            from proj import views
+            urlpatterns = [
+                path('add/', views.AddView.as_view()),
+                path('gone/', views.GoneView.as_view()),
+                path('dash/', views.DashboardView.as_view()),
+            ]
+            """,
+            "proj/views.py": """
+            from django.views.generic import DeleteView, FormView
+            from rest_framework.generics import RetrieveUpdateDestroyAPIView
+
+            class AddView(FormView):
+                def post(self, request): ...
+
+            class GoneView(DeleteView):
+                pass
+
+            class DashboardView(RetrieveUpdateDestroyAPIView):
+                pass
+            """,
+        ])
+        #expect(result.routes.first { $0.path == "/add/" }?.methods == ["GET", "POST", "PUT"])
+        #expect(result.routes.first { $0.path == "/gone/" }?.methods == ["DELETE", "GET", "POST"])
+        #expect(result.routes.first { $0.path == "/dash/" }?.methods == ["DELETE", "GET", "PATCH", "PUT"])
+    }
+}
