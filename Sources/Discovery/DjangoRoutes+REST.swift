@@ -95,7 +95,7 @@ extension DjangoRoutes {
         let info = project.modules[classRef.module]
         // Bases first, so the class's own definitions win.
         for base in definition.bases.reversed() {
-            switch evaluator.evaluate(base, module: classRef.module, scope: definition.parent) {
+            switch evaluator.baseClass(base, module: classRef.module, scope: definition.parent) {
             case .definition(let baseRef) where project.definition(baseRef).kind == .class:
                 let inherited = viewSetShape(baseRef, depth: depth + 1)
                 shape.actions.merge(inherited.actions) { $1 }
@@ -171,7 +171,7 @@ extension DjangoRoutes {
         let definition = project.definition(routerClass)
         var updates: [(Int, [String: String])] = []
         for base in definition.bases {
-            if case .definition(let baseRef) = evaluator.evaluate(base, module: routerClass.module, scope: definition.parent),
+            if case .definition(let baseRef) = evaluator.baseClass(base, module: routerClass.module, scope: definition.parent),
                 project.definition(baseRef).kind == .class
             {
                 updates += mappingUpdates(baseRef, depth: depth + 1)

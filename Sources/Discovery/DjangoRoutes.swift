@@ -284,7 +284,7 @@ struct DjangoRoutes {
         let definition = project.definition(classRef)
         var methods: Set<String> = []
         for base in definition.bases {
-            switch evaluator.evaluate(base, module: classRef.module, scope: definition.parent) {
+            switch evaluator.baseClass(base, module: classRef.module, scope: definition.parent) {
             case .external(let name):
                 methods.formUnion(Self.genericViewMethods[name.split(separator: ".").last.map(String.init) ?? ""] ?? [])
             case .definition(let baseRef) where project.definition(baseRef).kind == .class:

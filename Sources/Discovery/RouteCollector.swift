@@ -162,7 +162,7 @@ struct RouteCollector {
         }
         let definition = definitions[classRef.definition]
         for base in definition.bases {
-            if case .definition(let baseRef) = evaluator.evaluate(base, module: classRef.module, scope: definition.parent),
+            if case .definition(let baseRef) = evaluator.baseClass(base, module: classRef.module, scope: definition.parent),
                 let found = superInitPrefix(baseRef, kind: kind, depth: depth + 1)
             {
                 return found
@@ -247,10 +247,35 @@ struct RouteCollector {
             routeList(valueRange, owner: owner, module: valueModule, scope: valueScope, depth: depth + 1)
             return
         }
+        // `([Route(...)] + self.build_static_routes() + [...])`: each part on its own, so a part
+        // built at run time loses only its own routes.
+        if code.isOp(range.lowerBound, "("), Int(code.matchingBracket[range.lowerBound]) == range.upperBound - 1 {
+            routeList((range.lowerBound + 1)..<(range.upperBound - 1), owner: owner, module: module, scope: scope, depth: depth + 1)
+            return
+        }
+        let parts = evaluator.topLevelParts(range, separator: "+", module: module)
+        if parts.count > 1 {
+            for part in parts { routeList(part, owner: owner, module: module, scope: scope, depth: depth + 1) }
+            return
+        }
         // `routes=build_routes()` returning `router.routes`: that router's routes.
         if case .object(let child) = evaluator.evaluate(range, module: module, scope: scope) {
             attachments.append(Attachment(parent: owner, child: child, prefix: ""))
             return
+        }
+        // `routes=self.build_routes()`: the lists the app's function returns.
+        if let call = code.calls.first(where: { $0.calleeStart == range.lowerBound && $0.close == range.upperBound - 1 }),
+            case .definition(let function) = evaluator.evaluate(call.calleeStart..<call.open, module: module, scope: scope),
+            project.definition(function).isFunction
+        {
+            let body = project.modules[function.module].module
+            var returned = false
+            for scoped in body.statements where scoped.scope == function.definition {
+                guard case .returnValue(let value, _) = scoped.statement else { continue }
+                returned = true
+                routeList(value, owner: owner, module: function.module, scope: function.definition, depth: depth + 1)
+            }
+            if returned { return }
         }
         let line = code.code[range.lowerBound].start.line
         diagnostics.append(dynamic(module: module, line: line, "the route list `\(code.text(range))` is built at run time"))
@@ -497,7 +522,7 @@ struct RouteCollector {
         var handlers: [String: DefRef] = [:]
         let definition = project.definition(classRef)
         for base in definition.bases {
-            if case .definition(let baseRef) = evaluator.evaluate(base, module: classRef.module, scope: definition.parent),
+            if case .definition(let baseRef) = evaluator.baseClass(base, module: classRef.module, scope: definition.parent),
                 project.definition(baseRef).kind == .class
             {
                 handlers.merge(classHandlers(baseRef, depth: depth + 1)) { _, new in new }

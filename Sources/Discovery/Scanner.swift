@@ -280,6 +280,16 @@ public enum Scanner {
                 id: info.name + ":" + info.module.definitions[outermost].name + "()", framework: object.kind.framework,
                 file: info.path, line: info.module.definitions[outermost].line, factory: true)
         }
+        // Built by a method of a module-level class (`GraphQLServer.create_asgi_app`): named
+        // after both, so its routes are listed, though only the app can call the method.
+        if let outermost, let owner = info.module.definitions[outermost].parent, info.module.definitions[owner].kind == .class,
+            info.module.definitions[owner].parent == nil
+        {
+            let method = info.module.definitions[outermost]
+            return AppObject(
+                id: info.name + ":" + info.module.definitions[owner].name + "." + method.name + "()", framework: object.kind.framework,
+                file: info.path, line: method.line, factory: true)
+        }
         return nil
     }
 }

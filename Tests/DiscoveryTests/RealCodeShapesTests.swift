@@ -528,3 +528,52 @@ import Testing
         #expect(result.routes.first { $0.path == "/dash/" }?.methods == ["DELETE", "GET", "PATCH", "PUT"])
     }
 }
+
+@Suite struct RealCodeShapesClassBuiltTests {
+    @Test func routeTablesBuiltByMethodsOfAClassWithBoundMethodEndpoints() {
+        let result = scan([
+            "server.py": """
+            from abc import ABC, abstractmethod
+            from typing import Generic, TypeVar
+            from starlette.applications import Starlette
+
+            T = TypeVar("T")
+
+            class GraphQLServer(ABC, Generic[T]):
+                @abstractmethod
+                def build_routes(self): ...
+
+                def create_asgi_app(self, **kwargs):
+                    return Starlette(routes=self.build_routes(), **kwargs)
+            """,
+            "web.py": """
+            from starlette.routing import Route
+            from server import GraphQLServer
+
+            class Webserver(GraphQLServer[dict]):
+                def info(self, request): ...
+
+                def notebook(self, request): ...
+
+                def static_routes(self):
+                    return [Route(entry, self.info) for entry in listing()]
+
+                def build_routes(self):
+                    routes = (
+                        [Route("/server_info", self.info)]
+                        + self.static_routes()
+                        + [Route("/notebook", self.notebook, methods=["GET", "POST"])]
+                    )
+                    return routes
+            """,
+            "app.py": """
+            from web import Webserver
+
+            def create_app(context):
+                return Webserver().create_asgi_app()
+            """,
+        ])
+        #expect(result.routeTable == ["GET /server_info": "web.py:5 info", "GET /notebook": "web.py:7 notebook", "POST /notebook": "web.py:7 notebook"])
+        #expect(result.apps.map(\.id) == ["server:GraphQLServer.create_asgi_app()"])
+    }
+}
