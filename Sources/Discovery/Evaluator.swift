@@ -611,7 +611,9 @@ final class Evaluator {
         if callSitesByName == nil {
             var index: [String: [(module: Int, call: Int)]] = [:]
             for (moduleIndex, info) in project.modules.enumerated() {
-                for (callIndex, call) in info.module.calls.enumerated() {
+                // Plain functions are called as `f(...)` or `module.f(...)`; longer chains are
+                // method calls, which `argumentValue` does not follow.
+                for (callIndex, call) in info.module.calls.enumerated() where call.chain.count <= 2 {
                     if case .name(let last) = call.chain.last { index[last, default: []].append((moduleIndex, callIndex)) }
                 }
             }

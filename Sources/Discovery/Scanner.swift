@@ -211,10 +211,13 @@ public enum Scanner {
         let graph = CallGraph(project: project, evaluator: evaluator)
         var keysByFunction: [DefRef: Set<String>] = [:]
         var viaByFunction: [DefRef: [ReachedVia]] = [:]
+        // Only functions that make a dependency call need to know which routes reach them:
+        // recording every reached function for every route is quadratic on a large app.
+        let callers = Set(dependencies.found.compactMap { found in found.scope.map { DefRef(module: found.module, definition: $0) } })
         for root in roots {
             for function in root.functions {
                 let rootInfo = project.modules[function.module]
-                for (reached, path) in graph.paths(from: function) {
+                for (reached, path) in graph.paths(from: function) where callers.contains(reached) {
                     keysByFunction[reached, default: []].formUnion(root.keys)
                     let line = path.via.map { rootInfo.module.calls[$0].line }
                     for key in root.keys {

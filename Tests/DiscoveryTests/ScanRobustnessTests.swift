@@ -67,7 +67,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["scan", folder.path, "--json"]
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-test-robustness-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         defer { try? handle.close() }
