@@ -452,7 +452,10 @@ final class Evaluator {
         case .instance(.app(let classRef), _):
             return classMember(classRef, name, instance: true)
         case .definition(let ref) where project.definition(ref).kind == .class:
-            return classMember(ref, name, instance: false)
+            let member = classMember(ref, name, instance: false)
+            // `View.as_view("name")` (Flask, Django) stands for the class view itself.
+            if member == .unknown, name == "as_view" { return .boundMethod(.app(ref), name: name, origin: nil) }
+            return member
         case .object where name == "routes" || name == "urls":
             // `routes=router.routes`, DRF's `router.urls`: the router's routes, served wherever
             // the list goes.
@@ -545,6 +548,8 @@ final class Evaluator {
                 return .instance(.external(type), origin: origin)
             }
             return .unknown
+        case .boundMethod(.app(let ref), "as_view", _):
+            return .definition(ref)
         case .definition(let ref):
             let definition = project.definition(ref)
             if definition.kind == .class {
@@ -607,7 +612,7 @@ final class Evaluator {
     }
 
     /// The calls in the app whose callee's last name is `name`, indexed on first use.
-    private func callSites(named name: String) -> [(module: Int, call: Int)] {
+    func callSites(named name: String) -> [(module: Int, call: Int)] {
         if callSitesByName == nil {
             var index: [String: [(module: Int, call: Int)]] = [:]
             for (moduleIndex, info) in project.modules.enumerated() {

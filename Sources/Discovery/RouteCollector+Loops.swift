@@ -43,6 +43,54 @@ extension RouteCollector {
         return contexts
     }
 
+    /// More calls of one helper than this are not followed one by one.
+    static let maximumCallerContexts = 64
+
+    /// For a registration inside a plain function that depends on the function's parameters
+    /// (its receiver, or a parameter named in its arguments), one context per call of the
+    /// function in the app, binding the parameters to what that call passes (read under the
+    /// call's own loops). Nil when the registration does not depend on parameters or the
+    /// function has no caller the scan can see.
+    mutating func callerContexts(_ call: Call, module: Int, receiverIsObject: Bool) -> [LoopContext]? {
+        let code = project.modules[module].module
+        guard let scope = code.scope(ofCode: call.calleeStart), code.definitions[scope].isFunction else { return nil }
+        let function = DefRef(module: module, definition: scope)
+        let definition = code.definitions[scope]
+        if let parent = definition.parent, code.definitions[parent].kind == .class { return nil }
+        let parameters = definition.parameters.enumerated().filter { $0.element.stars == 0 }
+        let names = Set(parameters.map(\.element.name))
+        guard !names.isEmpty else { return nil }
+        let receiverName = code.code[call.calleeStart].kind == .name ? code.text(call.calleeStart) : ""
+        let usesParameter = (call.open + 1..<call.close).contains { code.code[$0].kind == .name && names.contains(code.text($0)) }
+        guard names.contains(receiverName) || (receiverIsObject && usesParameter) else { return nil }
+        let sites = evaluator.callSites(named: definition.name).filter { site in
+            guard case .definition(let callee) = evaluator.callee(module: site.module, call: site.call), callee == function else { return false }
+            let siteCode = project.modules[site.module].module
+            return !(site.module == module && siteCode.scope(ofCode: siteCode.calls[site.call].calleeStart) == scope)
+        }
+        guard !sites.isEmpty, sites.count <= Self.maximumCallerContexts else { return nil }
+        var contexts: [LoopContext] = []
+        for site in sites {
+            let siteCode = project.modules[site.module].module
+            let siteCall = siteCode.calls[site.call]
+            guard !siteCall.arguments.contains(where: { $0.stars > 0 }) else { continue }
+            let siteScope = siteCode.scope(ofCode: siteCall.calleeStart)
+            for siteContext in loopContexts(siteCall, module: site.module, report: false) ?? [[]] {
+                let bound: LoopContext = evaluator.withLoopValues(siteContext) {
+                    parameters.compactMap { position, parameter in
+                        guard let argument = siteCall.keyword(parameter.name) ?? (position < siteCall.positional.count ? siteCall.positional[position] : nil)
+                        else { return nil }
+                        let value = evaluator.evaluate(argument.value, module: site.module, scope: siteScope)
+                        return value == .unknown ? nil : (name: parameter.name, module: module, scope: scope, value: value)
+                    }
+                }
+                contexts.append(bound)
+                if contexts.count > Self.maximumLoopContexts { return nil }
+            }
+        }
+        return contexts.isEmpty ? nil : contexts
+    }
+
     /// Whether a `for` or `while` loop (in the same function) holds the call.
     func isInLoop(_ call: Call, module: Int) -> Bool {
         let code = project.modules[module].module
@@ -58,7 +106,18 @@ extension RouteCollector {
 
     /// Each context times each element of the loop at `line`.
     private mutating func expand(_ contexts: [LoopContext], loopAt line: Int, module: Int) -> [LoopContext]? {
-        guard let loop = loopStatement(at: line, module: module), let source = iterableElements(loop.iterable, module: module, scope: loop.scope) else { return nil }
+        guard let loop = loopStatement(at: line, module: module) else { return nil }
+        guard let source = iterableElements(loop.iterable, module: module, scope: loop.scope) else {
+            // `for route in routes:` over a parameter a caller bound to a list of strings.
+            guard loop.names.count == 1 else { return nil }
+            var expanded: [LoopContext] = []
+            for context in contexts {
+                guard case .stringList(let items) = evaluator.withLoopValues(context, { evaluator.evaluate(loop.iterable, module: module, scope: loop.scope) })
+                else { return nil }
+                for item in items { expanded.append(context + [(name: loop.names[0], module: module, scope: loop.scope, value: .string(item))]) }
+            }
+            return expanded
+        }
         var expanded: [LoopContext] = []
         for context in contexts {
             for element in source.elements {

@@ -118,9 +118,15 @@ struct RouteCollector {
                 // registration (`value.get(...)`), and is not reported as one.
                 let receiver = evaluator.evaluate(call.calleeStart..<(call.open - 2), module: moduleIndex, scope: scope)
                 let isObject = if case .object = receiver { true } else { false }
-                guard isObject || isInLoop(call, module: moduleIndex),
-                    let contexts = loopContexts(call, module: moduleIndex, report: isObject)
-                else { continue }
+                // In a helper that registers what its callers pass (`register_view(bp, routes,
+                // view_func)`), the registration runs once per call of the helper.
+                let callers = callerContexts(call, module: moduleIndex, receiverIsObject: isObject)
+                guard isObject || callers != nil || isInLoop(call, module: moduleIndex) else { continue }
+                var contexts: [LoopContext] = []
+                for caller in callers ?? [[]] {
+                    let inner = evaluator.withLoopValues(caller) { loopContexts(call, module: moduleIndex, report: isObject || callers != nil) }
+                    for context in inner ?? [] { contexts.append(caller + context) }
+                }
                 for context in contexts {
                     evaluator.withLoopValues(context) {
                         guard case .object(let object) = evaluator.evaluate(call.calleeStart..<(call.open - 2), module: moduleIndex, scope: scope)

@@ -577,3 +577,40 @@ import Testing
         #expect(result.apps.map(\.id) == ["server:GraphQLServer.create_asgi_app()"])
     }
 }
+
+@Suite struct RealCodeShapesHelperTests {
+    @Test func aHelperThatRegistersWhatItsCallersPassRunsOncePerCall() {
+        let result = scan([
+            "forum/utils.py": """
+            def register_view(bp_or_app, routes, view_func, *args, **kwargs):
+                for route in routes:
+                    bp_or_app.add_url_rule(route, view_func=view_func, *args, **kwargs)
+            """,
+            "forum/views.py": """
+            from flask import Blueprint, Flask
+            from flask.views import MethodView
+            from forum.utils import register_view
+
+            forum = Blueprint("forum", __name__)
+
+            class IndexView(MethodView):
+                def get(self): ...
+
+            class TopicView(MethodView):
+                def get(self, topic_id): ...
+                def post(self, topic_id): ...
+
+            register_view(forum, routes=["/", "/index"], view_func=IndexView.as_view("index"))
+            register_view(forum, routes=["/topic/<int:topic_id>"], view_func=TopicView.as_view("topic"))
+
+            app = Flask(__name__)
+            app.register_blueprint(forum, url_prefix="/forum")
+            """,
+        ])
+        #expect(
+            result.routeTable == [
+                "GET /forum/": "forum/views.py:7 IndexView", "GET /forum/index": "forum/views.py:7 IndexView",
+                "GET /forum/topic/{topic_id}": "forum/views.py:10 TopicView", "POST /forum/topic/{topic_id}": "forum/views.py:10 TopicView",
+            ])
+    }
+}
