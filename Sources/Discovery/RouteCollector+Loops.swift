@@ -152,6 +152,21 @@ extension RouteCollector {
     private func iterableElements(_ range: Range<Int>, module: Int, scope: Int?) -> (elements: [Range<Int>], module: Int, scope: Int?)? {
         if let elements = evaluator.elements(range, module: module) { return (elements, module, scope) }
         let code = project.modules[module].module
+        // `for module in get_submodules():` where the app's function returns a literal list.
+        if let call = code.calls.first(where: { $0.calleeStart == range.lowerBound && $0.close == range.upperBound - 1 }),
+            call.arguments.isEmpty,
+            case .definition(let function) = evaluator.evaluate(call.calleeStart..<call.open, module: module, scope: scope),
+            project.definition(function).isFunction
+        {
+            let body = project.modules[function.module].module
+            let returns = body.statements.compactMap { scoped -> Range<Int>? in
+                guard scoped.scope == function.definition, case .returnValue(let value, _) = scoped.statement else { return nil }
+                return value
+            }
+            if returns.count == 1, let elements = evaluator.elements(returns[0], module: function.module) {
+                return (elements, function.module, function.definition)
+            }
+        }
         guard range.count == 1, code.code[range.lowerBound].kind == .name,
             let (valueModule, valueScope, value) = assignedRange(code.text(range.lowerBound), module: module, scope: scope),
             let elements = evaluator.elements(value, module: valueModule)

@@ -88,7 +88,11 @@ struct RouteCollector {
                     if prefixes[object] == nil, kind == .starletteRouter, let argument = call.keyword("prefix") {
                         prefixes[object] = prefixValue(argument, module: moduleIndex, scope: scope, call: call)
                     }
-                    if prefixes[object] == nil, let inherited = superInitPrefix(classRef, kind: kind) { prefixes[object] = inherited }
+                    if prefixes[object] == nil,
+                        let inherited = superInitPrefix(classRef, kind: kind, constructor: call, callModule: moduleIndex, callScope: scope)
+                    {
+                        prefixes[object] = inherited
+                    }
                 default:
                     continue
                 }
@@ -151,25 +155,45 @@ struct RouteCollector {
         return names
     }
 
-    /// `super().__init__(prefix="/admin", ...)` in a router subclass's `__init__` (or an app
-    /// base class's): the prefix every instance gets when the call site gives none.
-    mutating func superInitPrefix(_ classRef: DefRef, kind: FrameworkRegistry.Kind, depth: Int = 0) -> PrefixValue? {
+    /// The prefix a framework subclass's `__init__` gives every instance when the call site
+    /// gives none: `super().__init__(prefix="/admin", ...)`, or `kwargs.setdefault("url_prefix",
+    /// "/" + name)` (pgAdmin's Blueprint subclass), read with the `__init__`'s parameters bound to
+    /// what the constructor call passes. An `__init__` that forwards its arguments (`**kwargs`)
+    /// is followed into its bases.
+    mutating func superInitPrefix(
+        _ classRef: DefRef, kind: FrameworkRegistry.Kind, constructor: Call, callModule: Int, callScope: Int?, depth: Int = 0
+    ) -> PrefixValue? {
         guard depth < 8 else { return nil }
         let keyword = kind == .blueprint ? "url_prefix" : kind == .mount ? "path" : "prefix"
         let info = project.modules[classRef.module]
         let definitions = info.module.definitions
         if let initializer = definitions.indices.first(where: { definitions[$0].parent == classRef.definition && definitions[$0].name == "__init__" }) {
-            for call in info.module.calls where info.module.scope(ofCode: call.calleeStart) == initializer {
-                guard call.chain.last == .name("__init__"), call.chain.first == .name("super") || call.chain.count == 2,
-                    let argument = call.keyword(keyword)
+            let parameters = Array(definitions[initializer].parameters.enumerated().dropFirst())
+            let kwargsName = parameters.first { $0.element.stars == 2 }?.element.name
+            var bindings: LoopContext = []
+            for (position, parameter) in parameters where parameter.stars == 0 {
+                guard let argument = constructor.keyword(parameter.name) ?? (position - 1 < constructor.positional.count ? constructor.positional[position - 1] : nil)
                 else { continue }
-                return prefixValue(argument, module: classRef.module, scope: initializer, call: call)
+                let value = evaluator.evaluate(argument.value, module: callModule, scope: callScope)
+                if value != .unknown { bindings.append((name: parameter.name, module: classRef.module, scope: initializer, value: value)) }
+            }
+            for call in info.module.calls where info.module.scope(ofCode: call.calleeStart) == initializer {
+                var expression: Argument?
+                if call.chain.last == .name("__init__"), call.chain.first == .name("super") || call.chain.count == 2 {
+                    expression = call.keyword(keyword)
+                } else if let kwargsName, call.chain == [.name(kwargsName), .name("setdefault")], call.positional.count == 2,
+                    info.module.stringValue(call.positional[0].value) == keyword
+                {
+                    expression = call.positional[1]
+                }
+                guard let expression else { continue }
+                return evaluator.withLoopValues(bindings) { prefixValue(expression, module: classRef.module, scope: initializer, call: call) }
             }
         }
         let definition = definitions[classRef.definition]
         for base in definition.bases {
             if case .definition(let baseRef) = evaluator.baseClass(base, module: classRef.module, scope: definition.parent),
-                let found = superInitPrefix(baseRef, kind: kind, depth: depth + 1)
+                let found = superInitPrefix(baseRef, kind: kind, constructor: constructor, callModule: callModule, callScope: callScope, depth: depth + 1)
             {
                 return found
             }

@@ -614,3 +614,51 @@ import Testing
             ])
     }
 }
+
+@Suite struct RealCodeShapesBlueprintSubclassTests {
+    @Test func blueprintsOfASubclassWhoseInitDerivesThePrefixRegisteredInALoopOverAReturnedList() {
+        let result = scan([
+            "admin/utils.py": """
+            from flask import Blueprint
+
+            class AdminModule(Blueprint):
+                def __init__(self, name, import_name, **kwargs):
+                    kwargs.setdefault("url_prefix", "/" + name)
+                    super().__init__(name, import_name, **kwargs)
+            """,
+            "admin/dashboard.py": """
+            from admin.utils import AdminModule
+            MODULE_NAME = "dashboard"
+            blueprint = AdminModule(MODULE_NAME, __name__)
+
+            @blueprint.route("/activity/<int:sid>")
+            def activity(sid): ...
+            """,
+            "admin/about.py": """
+            from admin.utils import AdminModule
+            blueprint = AdminModule("about", __name__, url_prefix="/help/about")
+
+            @blueprint.route("/")
+            def index(): ...
+            """,
+            "admin/submodules.py": """
+            from admin.about import blueprint as AboutModule
+            from admin.dashboard import blueprint as DashboardModule
+
+            def get_submodules():
+                return [AboutModule, DashboardModule]
+            """,
+            "admin/app.py": """
+            from flask import Flask
+            from admin.submodules import get_submodules
+
+            def create_app():
+                app = Flask(__name__)
+                for module in get_submodules():
+                    app.register_blueprint(module)
+                return app
+            """,
+        ])
+        #expect(result.routeTable == ["GET /dashboard/activity/{sid}": "admin/dashboard.py:6 activity", "GET /help/about/": "admin/about.py:5 index"])
+    }
+}
