@@ -173,15 +173,7 @@ struct DjangoRoutes {
         // the patterns under it are listed all the same.
         let text = evaluator.pathText(routeArgument.value, module: module, scope: nil)
         let pattern = text.text
-        if !text.isComplete {
-            let file = project.modules[module].path
-            let parts = text.unknown.map { "`\($0)`" }.joined(separator: ", ")
-            diagnostics.append(
-                Diagnostic(
-                    severity: .warning, file: file, line: call.line, column: 0,
-                    message: "partly dynamic route at \(file):\(call.line): the pattern \(parts) is known only at run time, "
-                        + "so the routes under it are listed as `\(pattern)`; give it a literal value or a default to have them tested"))
-        }
+        if !text.isComplete { diagnostics.append(collector.partlyDynamic(module: module, line: call.line, what: "the pattern", text)) }
         let piece: String
         if function == "django.urls.path" {
             piece = PathSyntax.normalizeAngles(pattern)

@@ -401,20 +401,8 @@ final class Evaluator {
 
     /// `"/api" + PREFIX + "/v1"`: every part a known string.
     private func concatenation(_ range: Range<Int>, module: Int, scope: Int?) -> Value? {
-        let code = project.modules[module].module
-        var parts: [Range<Int>] = []
-        var start = range.lowerBound
-        var index = range.lowerBound
-        while index < range.upperBound {
-            if code.matchingBracket[index] > index { index = Int(code.matchingBracket[index]) }
-            if code.isOp(index, "+") {
-                parts.append(start..<index)
-                start = index + 1
-            }
-            index += 1
-        }
-        guard !parts.isEmpty else { return nil }
-        parts.append(start..<range.upperBound)
+        let parts = topLevelParts(range, separator: "+", module: module)
+        guard parts.count > 1 else { return nil }
         var result = ""
         for part in parts {
             guard case .string(let text) = evaluate(part, module: module, scope: scope) else { return .unknown }

@@ -241,16 +241,18 @@ struct RouteCollector {
         let code = project.modules[module].module
         if argument.value.count == 1, code.isName(argument.value.lowerBound, "None") { return "" }
         let text = evaluator.pathText(argument.value, module: module, scope: scope)
-        if !text.isComplete {
-            let path = project.modules[module].path
-            let parts = text.unknown.map { "`\($0)`" }.joined(separator: ", ")
-            diagnostics.append(
-                Diagnostic(
-                    severity: .warning, file: path, line: call.line, column: 0,
-                    message: "partly dynamic route at \(path):\(call.line): the \(what) \(parts) is known only at run time, "
-                        + "so its routes are listed as `\(text.text)`; give it a literal value or a default to have them tested"))
-        }
+        if !text.isComplete { diagnostics.append(partlyDynamic(module: module, line: call.line, what: "the \(what)", text)) }
         return text.text
+    }
+
+    /// The diagnostic for a route listed with `{?name}` markers: which expressions, and where.
+    func partlyDynamic(module: Int, line: Int, what: String, _ text: PathText) -> Diagnostic {
+        let path = project.modules[module].path
+        let parts = text.unknown.map { "`\($0)`" }.joined(separator: ", ")
+        return Diagnostic(
+            severity: .warning, file: path, line: line, column: 0,
+            message: "partly dynamic route at \(path):\(line): \(what) \(parts) is known only at run time, "
+                + "so its routes are listed as `\(text.text)`; give it a literal value or a default to have them tested")
     }
 
     /// A Starlette `routes=[Route(...), Mount(...)]` list, given inline or by name.
