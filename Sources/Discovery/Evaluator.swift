@@ -108,11 +108,16 @@ final class Evaluator {
 
     /// `from . import views` (or `from pkg import views`) in `pkg/__init__.py`: the binding is
     /// the submodule itself.
-    private static func importsSubmodule(_ binding: Binding, package: String, _ member: String) -> Bool {
-        if case .importFrom(let module, let name) = binding { return module == package && name == member }
-        if case .importModule(let module) = binding { return module == package + "." + member }
+    private func importsSubmodule(_ binding: Binding, package: Int, _ member: String) -> Bool {
+        if case .importFrom(let module, let name) = binding { return name == member && resolveModule(module, from: package) == package }
+        if case .importModule(let module) = binding {
+            return resolveModule(module, from: package) == resolveModule(Self.qualified(project.modules[package].name, member), from: package)
+        }
         return false
     }
+
+    /// `package.member`; the scanned folder's own `__init__.py` is the module named "".
+    static func qualified(_ package: String, _ member: String) -> String { package.isEmpty ? member : package + "." + member }
 
     func moduleValue(_ name: String, from importer: Int) -> Value {
         if let index = resolveModule(name, from: importer) { return .module(project.modules[index].name) }
@@ -128,11 +133,10 @@ final class Evaluator {
         }
         // Python reads the package's attribute first: `from .Watch import Watch` in a package's
         // `__init__` makes `from package import Watch` the class, not the submodule.
-        let packageName = project.modules[index].name
-        if let binding = project.modules[index].bindings(nil, member)?.last, !Self.importsSubmodule(binding, package: packageName, member) {
+        if let binding = project.modules[index].bindings(nil, member)?.last, !importsSubmodule(binding, package: index, member) {
             return resolveName(member, module: index, scope: nil, line: Int.max)
         }
-        if let submodule = resolveModule(project.modules[index].name + "." + member, from: importer) {
+        if let submodule = resolveModule(Self.qualified(project.modules[index].name, member), from: importer) {
             return .module(project.modules[submodule].name)
         }
         return resolveName(member, module: index, scope: nil, line: Int.max)

@@ -155,8 +155,22 @@ struct ProjectIndex {
     var modules: [ModuleInfo] = []
     var moduleByName: [String: Int] = [:]
 
+    /// The scanned folder's own package (`site-packages/shop` → `shop`), empty when the
+    /// folder is no package. Module names stay relative to the folder (they name the app
+    /// objects, which are started from it); each module is also found by its absolute name, so
+    /// `from shop.web import views` resolves whichever folder the user gave.
+    var packagePrefix = ""
+
+    init(packagePrefix: String = "") {
+        self.packagePrefix = packagePrefix
+    }
+
     mutating func add(_ info: ModuleInfo) {
         moduleByName[info.name] = modules.count
+        if !packagePrefix.isEmpty {
+            let absolute = info.name.isEmpty ? packagePrefix : packagePrefix + "." + info.name
+            if moduleByName[absolute] == nil { moduleByName[absolute] = modules.count }
+        }
         // A `src/` layout: `src/pkg/x.py` is imported as `pkg.x`.
         if info.name.hasPrefix("src."), moduleByName[String(info.name.dropFirst(4))] == nil {
             moduleByName[String(info.name.dropFirst(4))] = modules.count
@@ -182,10 +196,8 @@ struct ProjectIndex {
     func definition(_ ref: DefRef) -> Definition { modules[ref.module].module.definitions[ref.definition] }
 
     /// Module name for a relative path: `app/api/search.py` → `app.api.search`, `app/__init__.py` → `app`.
-    /// With `packagePrefix` (the scanned folder's own package), names are absolute.
-    static func moduleName(for path: String, packagePrefix: String = "") -> (name: String, isPackage: Bool) {
-        var parts = packagePrefix.isEmpty ? [] : packagePrefix.split(separator: ".").map(String.init)
-        parts += path.split(separator: "/").map(String.init)
+    static func moduleName(for path: String) -> (name: String, isPackage: Bool) {
+        var parts = path.split(separator: "/").map(String.init)
         guard var last = parts.popLast() else { return ("", false) }
         if last.hasSuffix(".py") { last.removeLast(3) }
         if last == "__init__" { return (parts.joined(separator: "."), true) }

@@ -56,7 +56,7 @@ public enum Scanner {
             var info: ModuleInfo?
             if let data = FileManager.default.contents(atPath: entry.url.path) {
                 if let module = parse([UInt8](data), path: entry.relativePath, diagnostics: &found) {
-                    let (name, isPackage) = ProjectIndex.moduleName(for: entry.relativePath, packagePrefix: packagePrefix)
+                    let (name, isPackage) = ProjectIndex.moduleName(for: entry.relativePath)
                     info = ModuleInfo(name: name, isPackage: isPackage, path: entry.relativePath, module: module)
                 }
             } else {
@@ -64,7 +64,7 @@ public enum Scanner {
             }
             slots.store(index, module: info, diagnostics: found)
         }
-        var project = ProjectIndex()
+        var project = ProjectIndex(packagePrefix: packagePrefix)
         for index in entries.indices {
             let (info, found) = slots.load(index)
             diagnostics += found

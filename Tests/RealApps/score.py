@@ -118,7 +118,12 @@ def score_app(entry, binary, timeout):
         if frameworks and route.get("framework") not in frameworks:
             other += 1
             continue
-        if app_patterns and not any(rx.search(route.get("app", "")) for rx in app_patterns):
+        # App ids are relative to the scanned folder (`feature_server:get_app()` when the
+        # folder is the feast package); the patterns may name them with the package too.
+        app_ids = [route.get("app", "")]
+        if entry.get("scan_package"):
+            app_ids.append(entry["scan_package"] + "." + app_ids[0])
+        if app_patterns and not any(rx.search(app_id) for rx in app_patterns for app_id in app_ids):
             # Another app object in the same package (prefect's standalone create_api_app(),
             # feast's lineage server): the truth is of one app, so these are not scored.
             other += 1
