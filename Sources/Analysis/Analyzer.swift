@@ -51,7 +51,9 @@ public enum Analyzer {
             endpoints: EndpointStatistics.compute(context.requests),
             points: FaultAttribution.pointEffects(context),
             tracebacks: ResolvedTraceback.groups(tracebacks),
-            patterns: PatternRanking.rank(findings)
+            patterns: Reproducers.attach(
+                to: PatternRanking.rank(findings), context: context, exemplars: folder.load.exemplars ?? [:],
+                target: folder.load.meta.target, appRoot: folder.run?.appRoot, config: folder.config)
                 + (folder.testSuite.map {
                     TestSuitePatterns.patterns($0.chaosOnlyFailures, config: folder.config, suiteSize: $0.chaos.tests)
                 } ?? []),

@@ -239,9 +239,12 @@ public struct Pattern: Codable, Sendable, Equatable {
     public var evidenceKind: EvidenceKind
     /// The numbers behind it (detector-specific keys).
     public var evidence: [String: JSONValue]
+    /// How to see a measured failure again in seconds; nil for static findings and for patterns
+    /// with no failed request the generator kept.
+    public var reproducer: Reproducer?
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, title, severity, impact, endpoints, points, locations, evidence
+        case id, kind, title, severity, impact, endpoints, points, locations, evidence, reproducer
         case evidenceKind = "evidence_kind"
     }
 
@@ -259,6 +262,35 @@ public struct Pattern: Codable, Sendable, Equatable {
         self.locations = locations
         self.evidenceKind = evidenceKind
         self.evidence = evidence
+    }
+}
+
+/// One failed request of a pattern, as commands: make its fault fire every time, then send it.
+public struct Reproducer: Codable, Sendable, Equatable {
+    /// The request of the run this replays.
+    public var requestId: String
+    /// The `chaos-test inject` line that writes the same hooks with only the fault that fired
+    /// enabled and the run's seed; nil when no injected fault fired in the request (an error with
+    /// no injected cause: send the request to the app as it is).
+    public var inject: String?
+    /// `chaos-test chaos <app> ...` lines to run against the injected, running app, in order.
+    public var chaos: [String]
+    /// The request as a `curl` command, credentials redacted.
+    public var curl: String
+    /// What the run saw: `HTTP 500`, `timeout`...
+    public var observed: String
+
+    enum CodingKeys: String, CodingKey {
+        case inject, chaos, curl, observed
+        case requestId = "request_id"
+    }
+
+    public init(requestId: String, inject: String?, chaos: [String], curl: String, observed: String) {
+        self.requestId = requestId
+        self.inject = inject
+        self.chaos = chaos
+        self.curl = curl
+        self.observed = observed
     }
 }
 

@@ -13,13 +13,66 @@ public struct LoadResults: Codable, Sendable, Equatable {
     public var phases: [LoadPhase]
     public var records: [LoadRecord]
     public var summary: LoadSummary
+    /// Request id → the request as sent, for the first few failed and successful requests per
+    /// phase and endpoint: what a reproducer replays. Nil in files written before it existed.
+    public var exemplars: [String: RequestExemplar]?
 
-    public init(meta: LoadMeta, phases: [LoadPhase], records: [LoadRecord], summary: LoadSummary) {
+    public init(
+        meta: LoadMeta, phases: [LoadPhase], records: [LoadRecord], summary: LoadSummary,
+        exemplars: [String: RequestExemplar]? = nil
+    ) {
         self.schema = Self.schemaVersion
         self.meta = meta
         self.phases = phases
         self.records = records
         self.summary = summary
+        self.exemplars = exemplars
+    }
+}
+
+/// One request exactly as the generator sent it, so that a developer can send it again.
+public struct RequestExemplar: Codable, Sendable, Equatable {
+    /// How many exemplars the generator keeps per phase and endpoint: failed requests (what a
+    /// reproducer replays) and successful ones (which tell a request that fails only under a
+    /// fault from one that always fails).
+    public static func limit(failed: Bool) -> Int { failed ? 10 : 5 }
+    /// Bodies longer than this are cut (the exemplar says so with `bodyTruncated`).
+    public static let maximumBodyBytes = 4096
+
+    public var method: String
+    /// Path and query as sent, relative to the run's target.
+    public var path: String
+    /// As sent, with credentials (`Authorization`, `Cookie`, API keys) replaced by `<redacted>`.
+    public var headers: [String: String]
+    /// The body as UTF-8 text, or nil for none.
+    public var body: String?
+    public var bodyTruncated: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case method, path, headers, body
+        case bodyTruncated = "body_truncated"
+    }
+
+    public init(method: String, path: String, headers: [(String, String)], body: [UInt8]?) {
+        self.method = method
+        self.path = path
+        var kept: [String: String] = [:]
+        for (name, value) in headers where name.lowercased() != "x-chaos-request-id" {
+            kept[name] = Self.isSecret(name) ? "<redacted>" : value
+        }
+        self.headers = kept
+        if let body, !body.isEmpty {
+            let cut = body.count > Self.maximumBodyBytes
+            self.body = String(decoding: cut ? Array(body.prefix(Self.maximumBodyBytes)) : body, as: UTF8.self)
+            self.bodyTruncated = cut ? true : nil
+        }
+    }
+
+    /// Header names that carry credentials, which a report must never print.
+    public static func isSecret(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return ["authorization", "cookie", "proxy-authorization", "x-api-key", "api-key", "x-auth-token", "x-csrftoken"]
+            .contains(lower) || lower.contains("token") || lower.contains("secret") || lower.contains("password")
     }
 }
 

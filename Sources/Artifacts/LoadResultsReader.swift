@@ -11,6 +11,8 @@ public struct LoadResultsReader: Sendable {
         public var meta: LoadMeta
         public var phases: [LoadPhase]
         public var summary: LoadSummary
+        /// Nil in files written before exemplars existed.
+        public var exemplars: [String: RequestExemplar]?
     }
 
     public let url: URL
@@ -25,6 +27,7 @@ public struct LoadResultsReader: Sendable {
         var meta: LoadMeta?
         var phases: [LoadPhase]?
         var summary: LoadSummary?
+        var exemplars: [String: RequestExemplar]?
         let decoder = JSONDecoder()
         try walk { key, stream in
             switch key {
@@ -32,6 +35,8 @@ public struct LoadResultsReader: Sendable {
             case "meta": meta = try decode(LoadMeta.self, stream.captureValue(), key: key, decoder: decoder)
             case "phases": phases = try decode([LoadPhase].self, stream.captureValue(), key: key, decoder: decoder)
             case "summary": summary = try decode(LoadSummary.self, stream.captureValue(), key: key, decoder: decoder)
+            case "exemplars":
+                exemplars = try decode([String: RequestExemplar].self, stream.captureValue(), key: key, decoder: decoder)
             default: try stream.skipValue()
             }
         }
@@ -51,7 +56,7 @@ public struct LoadResultsReader: Sendable {
                 message: "schema \(schema) is not supported (this tool reads schema \(LoadResults.schemaVersion)); "
                     + "re-run the load with this version of chaos-test.")
         }
-        return Header(schema: schema, meta: meta, phases: phases, summary: summary)
+        return Header(schema: schema, meta: meta, phases: phases, summary: summary, exemplars: exemplars)
     }
 
     /// Calls `body` with each record in file order, decoding one record at a time.
@@ -73,7 +78,8 @@ public struct LoadResultsReader: Sendable {
         let header = try header()
         var records: [LoadRecord] = []
         try forEachRecord { records.append($0) }
-        var results = LoadResults(meta: header.meta, phases: header.phases, records: records, summary: header.summary)
+        var results = LoadResults(
+            meta: header.meta, phases: header.phases, records: records, summary: header.summary, exemplars: header.exemplars)
         results.schema = header.schema
         return results
     }

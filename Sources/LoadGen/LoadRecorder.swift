@@ -27,6 +27,9 @@ public final class LoadRecorder: Sendable {
         var phases: [LoadPhase] = []
         var accumulators: [String: [String: Accumulator]] = [:]
         var writeError: String?
+        var exemplars: [String: RequestExemplar] = [:]
+        /// Outcome, phase and endpoint key → exemplars kept so far.
+        var exemplarCounts: [String: Int] = [:]
     }
 
     /// Creates (or empties) the sidecar at `sidecar`.
@@ -92,6 +95,28 @@ public final class LoadRecorder: Sendable {
         state.withLock { state in (state.accumulators[phase] ?? [:]).mapValues { $0.summary } }
     }
 
+    /// Whether a request of this phase and endpoint, failed or not, would still be kept as an
+    /// exemplar; the engine asks first, so that it describes the request only when it is kept.
+    public func wantsExemplar(phase: String, endpoint: String, failed: Bool) -> Bool {
+        let key = Self.exemplarKey(phase: phase, endpoint: endpoint, failed: failed)
+        return state.withLock { ($0.exemplarCounts[key] ?? 0) < RequestExemplar.limit(failed: failed) }
+    }
+
+    /// Keeps a request as sent: the first few successes and failures per phase and endpoint.
+    public func keepExemplar(_ exemplar: RequestExemplar, id: String, phase: String, endpoint: String, failed: Bool) {
+        let key = Self.exemplarKey(phase: phase, endpoint: endpoint, failed: failed)
+        state.withLock { state in
+            let count = state.exemplarCounts[key] ?? 0
+            guard count < RequestExemplar.limit(failed: failed) else { return }
+            state.exemplarCounts[key] = count + 1
+            state.exemplars[id] = exemplar
+        }
+    }
+
+    private static func exemplarKey(phase: String, endpoint: String, failed: Bool) -> String {
+        "\(failed ? "x" : "o") \(phase) \(endpoint)"
+    }
+
     /// Every phase's summary, as `load-results.json` holds it.
     public func summary() -> LoadSummary {
         state.withLock { state in state.accumulators.mapValues { $0.mapValues { $0.summary } } }
@@ -102,14 +127,15 @@ public final class LoadRecorder: Sendable {
     /// Writes `load-results.json` to `out`: the header, the records streamed from the sidecar,
     /// then the summary. The file appears whole or not at all; the sidecar is removed after.
     public func finish(meta: LoadMeta, to out: URL) throws {
-        let (phases, summary) = try state.withLock { state -> ([LoadPhase], LoadSummary) in
+        let (phases, summary, exemplars) = try state.withLock {
+            state -> ([LoadPhase], LoadSummary, [String: RequestExemplar]) in
             Self.flush(&state)
             try? state.handle?.close()
             state.handle = nil
             if let problem = state.writeError {
                 throw LoadError.environment("writing \(sidecarURL.path) failed: \(problem). Free disk space and run again.")
             }
-            return (state.phases, state.accumulators.mapValues { $0.mapValues { $0.summary } })
+            return (state.phases, state.accumulators.mapValues { $0.mapValues { $0.summary } }, state.exemplars)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -129,7 +155,9 @@ public final class LoadRecorder: Sendable {
             head.append(Data(",\n\"records\":[".utf8))
             try output.write(contentsOf: head)
             try copyRecords(into: output)
-            var tail = Data("],\n\"summary\":".utf8)
+            var tail = Data("],\n\"exemplars\":".utf8)
+            tail.append(try encoder.encode(exemplars))
+            tail.append(Data(",\n\"summary\":".utf8))
             tail.append(try encoder.encode(summary))
             tail.append(Data("}\n".utf8))
             try output.write(contentsOf: tail)

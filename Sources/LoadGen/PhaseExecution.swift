@@ -231,7 +231,14 @@ final class PhaseExecution: Sendable {
         guard takeTicket() else { return completion(.exhausted) }
         if var prebuilt = request.prebuilt {
             prebuilt.headers.replaceOrAdd(name: "X-Chaos-Request-Id", value: id)
-            return execute(prebuilt, request, id: id, step: step, scheduledMono: scheduledMono, completion: completion)
+            let exemplar: @Sendable () -> RequestExemplar = {
+                RequestExemplar(
+                    method: request.method.rawValue, path: request.path, headers: request.headers.map { ($0.name, $0.value) },
+                    body: request.constantBody.map { Array($0.readableBytesView) })
+            }
+            return execute(
+                prebuilt, request, id: id, step: step, scheduledMono: scheduledMono, exemplar: exemplar,
+                completion: completion)
         }
         var generator = SeededGenerator(seed: runner.configuration.seed, stream: phaseStream ^ 0x5bd1_e995, index: draw)
         var chosen = variables
@@ -246,10 +253,14 @@ final class PhaseExecution: Sendable {
         var headers = request.headers
         headers.replaceOrAdd(name: "X-Chaos-Request-Id", value: id)
         var body: HTTPClient.Body?
+        var bodyBytes: [UInt8]?
         if let constant = request.constantBody {
             body = .byteBuffer(constant)
+            bodyBytes = Array(constant.readableBytesView)
         } else if let json = request.json {
-            body = .byteBuffer(ByteBuffer(bytes: PlanTemplate.fill(json, lookup).serialized()))
+            let bytes = PlanTemplate.fill(json, lookup).serialized()
+            body = .byteBuffer(ByteBuffer(bytes: bytes))
+            bodyBytes = Array(bytes)
         }
         let httpRequest: HTTPClient.Request
         do {
@@ -261,12 +272,21 @@ final class PhaseExecution: Sendable {
             checkDone()
             return
         }
-        execute(httpRequest, request, id: id, step: step, scheduledMono: scheduledMono, completion: completion)
+        let sentHeaders = headers
+        let sentBody = bodyBytes
+        let exemplar: @Sendable () -> RequestExemplar = {
+            RequestExemplar(
+                method: request.method.rawValue, path: path, headers: sentHeaders.map { ($0.name, $0.value) },
+                body: sentBody)
+        }
+        execute(
+            httpRequest, request, id: id, step: step, scheduledMono: scheduledMono, exemplar: exemplar,
+            completion: completion)
     }
 
     private func execute(
         _ httpRequest: HTTPClient.Request, _ request: CompiledRequest, id: String, step: String?, scheduledMono: Int?,
-        completion: @escaping @Sendable (SendResult) -> Void
+        exemplar: @escaping @Sendable () -> RequestExemplar, completion: @escaping @Sendable (SendResult) -> Void
     ) {
         let collector = ResponseCollector(
             keepBody: !request.extract.isEmpty, cap: runner.configuration.maxResponseBodyBytes)
@@ -302,7 +322,16 @@ final class PhaseExecution: Sendable {
                 state.completed += 1
                 return true
             }
-            if keep { self.recorder?.record(record) }
+            if keep, let recorder = self.recorder {
+                recorder.record(record)
+                // What a reproducer replays: a few requests per endpoint as they were sent, failed
+                // ones and ones that succeeded (which show that the same request works unfaulted).
+                let failed = error != nil
+                if recorder.wantsExemplar(phase: record.phase, endpoint: record.endpoint, failed: failed) {
+                    recorder.keepExemplar(
+                        exemplar(), id: id, phase: record.phase, endpoint: record.endpoint, failed: failed)
+                }
+            }
             completion(sendResult)
             self.checkDone()
         }

@@ -4,6 +4,7 @@ import Foundation
 import Injection
 import LoadGen
 import Patching
+import Reports
 
 /// What a finished run left behind.
 public struct RunOutcome: Sendable {
@@ -282,19 +283,10 @@ public final class RunPipeline: @unchecked Sendable {
     }
 
     func sloVerdict(load: LoadOutcome?, settings: RunSettings) -> (Int32, String) {
-        guard let overall = load?.chaosSummary?[EndpointSummary.overallKey] else {
-            return (0, "no chaos-phase requests were recorded")
-        }
-        var breaches: [String] = []
-        if let maxErrorRate = settings.maxErrorRate, overall.errorRate > maxErrorRate {
-            breaches.append(String(format: "error rate %.3f > %.3f", overall.errorRate, maxErrorRate))
-        }
-        if let maxP99 = settings.maxP99, Double(overall.p99Us) / 1e6 > maxP99 {
-            breaches.append(String(format: "p99 %.3f s > %.3f s", Double(overall.p99Us) / 1e6, maxP99))
-        }
-        let figures = String(format: "%d requests under chaos, error rate %.3f, p99 %.1f ms", overall.count, overall.errorRate, Double(overall.p99Us) / 1000)
-        if breaches.isEmpty { return (0, "SLO met: " + figures) }
-        return (1, "SLO breached (" + breaches.joined(separator: ", ") + "): " + figures)
+        let verdict = Report.Verdict.judge(
+            chaos: load?.chaosSummary?[EndpointSummary.overallKey], maxErrorRate: settings.maxErrorRate,
+            maxP99Us: settings.maxP99.map { Int(($0 * 1_000_000).rounded()) })
+        return (verdict.exitStatus, verdict.statement)
     }
 
     func write<T: Encodable>(_ value: T, to url: URL) throws(RunError) {

@@ -174,6 +174,18 @@ enum MarkdownRenderer {
         out += "  - Endpoints: \(pattern.endpoints.isEmpty ? "none" : pattern.endpoints.map(Markdown.code).joined(separator: ", "))\n"
         if !pattern.evidence.isEmpty { out += "  - Evidence: \(Markdown.inline(evidence(pattern.evidence)))\n" }
         out += "  - Locations: \(pattern.locations.isEmpty ? "none" : pattern.locations.map(location).joined(separator: ", "))\n"
+        if let reproducer = pattern.reproducer {
+            let steps = reproducer.inject == nil
+                ? "no injected fault fired in it: send it to the running app as it is"
+                : "inject, start the app as you usually do, then switch the one fault on and send the request; "
+                    + "`chaos-test revert` afterwards"
+            out += "  - Reproduce (\(Markdown.code(reproducer.requestId)) got \(reproducer.observed); \(steps)):\n\n"
+            out += "    ```sh\n"
+            for line in (reproducer.inject.map { [$0] } ?? []) + reproducer.chaos + [reproducer.curl] {
+                out += "    \(line)\n"
+            }
+            out += "    ```\n"
+        }
         return out
     }
 

@@ -53,39 +53,9 @@ struct ReportBuilder {
         let maxErrorRate = Self.number(options["max_error_rate"] ?? slo["max_error_rate"])
         // max_p99 is in seconds, as `--max-p99` and chaos-test.yaml give it.
         let maxP99Us = Self.number(options["max_p99"] ?? slo["max_p99"]).map { Int(($0 * 1_000_000).rounded()) }
-        guard let chaos = folder.loadHeader.summary["chaos"]?[EndpointSummary.overallKey], chaos.count > 0 else {
-            return Report.Verdict(
-                outcome: .noData, statement: "No requests were recorded in the chaos phase, so there is no verdict.",
-                errorRate: nil, p99Us: nil, maxErrorRate: maxErrorRate, maxP99Us: maxP99Us)
-        }
-        let figures = "error rate \(NumberText.percent(chaos.errorRate)), p99 \(NumberText.ms(chaos.p99Us)) ms"
-        var verdict = Report.Verdict(
-            outcome: .noSLO,
-            statement: "No SLO was set. Under chaos (\(chaos.count) requests): \(figures).",
-            errorRate: chaos.errorRate, p99Us: chaos.p99Us, maxErrorRate: maxErrorRate, maxP99Us: maxP99Us)
-        guard maxErrorRate != nil || maxP99Us != nil else { return verdict }
-        var breaches: [String] = []
-        var limits: [String] = []
-        if let maxErrorRate {
-            limits.append("error rate ≤ \(NumberText.percent(maxErrorRate))")
-            if chaos.errorRate > maxErrorRate {
-                breaches.append("error rate \(NumberText.percent(chaos.errorRate)) > \(NumberText.percent(maxErrorRate))")
-            }
-        }
-        if let maxP99Us {
-            limits.append("p99 ≤ \(NumberText.ms(maxP99Us)) ms")
-            if chaos.p99Us > maxP99Us {
-                breaches.append("p99 \(NumberText.ms(chaos.p99Us)) ms > \(NumberText.ms(maxP99Us)) ms")
-            }
-        }
-        if breaches.isEmpty {
-            verdict.outcome = .met
-            verdict.statement = "SLO met under chaos (\(limits.joined(separator: ", "))): \(figures)."
-        } else {
-            verdict.outcome = .breached
-            verdict.statement = "SLO breached under chaos: \(breaches.joined(separator: "; "))."
-        }
-        return verdict
+        return Report.Verdict.judge(
+            chaos: folder.loadHeader.summary["chaos"]?[EndpointSummary.overallKey], maxErrorRate: maxErrorRate,
+            maxP99Us: maxP99Us)
     }
 
     /// Severity first; at equal severity measured evidence before static; then impact, then id
