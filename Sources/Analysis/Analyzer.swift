@@ -59,7 +59,8 @@ public enum Analyzer {
                 } ?? []),
             notes: notes,
             attribution: FaultAttribution.summary(context),
-            crossServiceCascades: CascadeAnalysis.cascades(context, services: folder.services))
+            crossServiceCascades: CascadeAnalysis.cascades(context, services: folder.services),
+            planCoverage: PlanCoverageAnalysis.coverage(context, app: folder.config.app))
     }
 
     /// Analyzes the run and writes `failure-patterns.json` into its folder; returns what it wrote.

@@ -119,6 +119,13 @@ enum Reproducers {
         for name in exemplar.headers.keys.sorted() {
             words += ["-H", shellQuoted("\(name): \(exemplar.headers[name] ?? "")")]
         }
+        // curl adds `Accept: */*` and its own User-Agent, which the load did not send; apps
+        // that negotiate on them (httpbin's /image answers 406) would answer differently.
+        // `-H 'Name:'` removes curl's default.
+        let sent = Set(exemplar.headers.keys.map { $0.lowercased() })
+        for name in ["Accept", "User-Agent"] where !sent.contains(name.lowercased()) {
+            words += ["-H", shellQuoted("\(name):")]
+        }
         if let body = exemplar.body { words += ["--data-binary", shellQuoted(body)] }
         let base = target.hasSuffix("/") ? String(target.dropLast()) : target
         words.append(shellQuoted(base + exemplar.path))

@@ -17,18 +17,23 @@ public struct FailurePatterns: Codable, Sendable, Equatable {
     /// Faults in injected services joined to the app endpoints they broke (issue 8.5b); nil when
     /// the run injected no service.
     public var crossServiceCascades: [CrossServiceCascade]?
+    /// Which of the app's routes the plan reached with a 2xx, and why the others were not;
+    /// nil in files written before it existed or when the run has no scan.
+    public var planCoverage: PlanCoverage?
 
     enum CodingKeys: String, CodingKey {
         case schema, endpoints, points, tracebacks, patterns, notes, attribution
         case crossServiceCascades = "cross_service_cascades"
+        case planCoverage = "plan_coverage"
     }
 
     public init(
         endpoints: [String: EndpointComparison], points: [String: PointEffect], tracebacks: [TracebackGroup],
         patterns: [Pattern], notes: [String] = [], attribution: AttributionSummary? = nil,
-        crossServiceCascades: [CrossServiceCascade]? = nil
+        crossServiceCascades: [CrossServiceCascade]? = nil, planCoverage: PlanCoverage? = nil
     ) {
         self.crossServiceCascades = crossServiceCascades
+        self.planCoverage = planCoverage
         self.schema = Self.schemaVersion
         self.endpoints = endpoints
         self.points = points

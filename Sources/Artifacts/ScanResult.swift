@@ -129,6 +129,11 @@ public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
     /// to it starts (the call itself when it sits in the handler), and whether the path goes
     /// through a thread pool. This is where a blocking call in an async handler is fixed.
     public var reachedVia: [ReachedVia]?
+    /// File opens: true when the path is built from the app's own folder (`__file__`,
+    /// `root_path`, `importlib.resources`, a relative literal): a template, a static file or
+    /// bundled data. Such a read does not fail in production the way a backend does, so
+    /// chaos injects nothing there and no fix is proposed for it.
+    public var bundled: Bool?
 
     enum CodingKeys: String, CodingKey {
         case kind, library, callee, file, line, column, function, qualname, routes
@@ -139,6 +144,7 @@ public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
         case clientLine = "client_line"
         case awaited
         case reachedVia = "reached_via"
+        case bundled
     }
 
     public init(
@@ -155,6 +161,27 @@ public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
         self.qualname = qualname
         self.isAsync = isAsync
         self.routes = routes
+    }
+
+    /// What the call talks to, as a reader names it: "file open", "SQLite", "Redis",
+    /// "HTTP backend (httpx)". Module names such as `builtins` say nothing to a reader.
+    public var dependencyName: String { Self.dependencyName(library: library, kind: kind) }
+
+    /// Whether the call stays on this machine: a file or an embedded SQLite database. A circuit
+    /// breaker or a bulkhead guards a remote backend; around these they only add failures.
+    public var isLocal: Bool { kind == .filesystem || kind == .sleep || library == "sqlite3" || library == "aiosqlite" }
+
+    public static func dependencyName(library: String, kind: DependencyKind?) -> String {
+        switch library {
+        case "builtins", "io", "os", "pathlib", "aiofiles": return kind == .subprocess ? "subprocess (\(library))" : "file open"
+        case "sqlite3", "aiosqlite": return "SQLite"
+        case "redis", "redis.asyncio": return "Redis"
+        case "psycopg", "psycopg2", "asyncpg": return "PostgreSQL (\(library))"
+        case "sqlalchemy": return "database (SQLAlchemy)"
+        case "httpx", "requests", "aiohttp", "urllib.request": return "HTTP backend (\(library))"
+        case "subprocess", "asyncio" where kind == .subprocess: return "subprocess"
+        default: return library.isEmpty ? (kind?.rawValue ?? "dependency") : library
+        }
     }
 }
 

@@ -64,6 +64,10 @@ struct DependencyCollector {
                         dependency.clientLine = call.line
                     }
                 }
+                if entry.kind == .filesystem {
+                    dependency.bundled = BundledPath(project: project, evaluator: evaluator)
+                        .isBundled(module: moduleIndex, call: call, scope: scope)
+                }
                 let line = module.logicalLines[call.logicalLine]
                 dependency.awaited = call.isAwaited || (line.keyword == .with && line.isAsync)
                 found.append(FoundDependency(call: dependency, module: moduleIndex, scope: function))

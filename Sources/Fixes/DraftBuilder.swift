@@ -190,8 +190,9 @@ enum DraftBuilder {
             // The slow synchronous calls the saturated endpoints make: each gets a bulkhead.
             let pool: Int
             if case .int(let size)? = pattern.evidence["pool_size"] { pool = size } else { pool = 40 }
+            // Not around a local SQLite file: there is no backend whose capacity a limit protects.
             let calls = context.scan.dependencies.filter { call in
-                call.awaited != true && [.http, .database, .cache].contains(call.kind)
+                call.awaited != true && [.http, .database, .cache].contains(call.kind) && !call.isLocal
                     && !Set(call.routes).isDisjoint(with: pattern.endpoints)
             }
             var seen: Set<String> = []
@@ -210,10 +211,12 @@ enum DraftBuilder {
             }
         case .failureBurst:
             // A dependency down for a while: a retry only adds load to it; stop calling it instead.
-            guard let library = pattern.evidence["dependency"]?.stringValue, !library.isEmpty,
+            // A breaker guards a remote backend; a local file or SQLite database has none to protect.
+            guard let dependency = pattern.evidence["dependency"]?.stringValue, !dependency.isEmpty,
                 let location = pattern.locations.first,
-                let call = context.dependency(file: location.file, line: location.line)
+                let call = context.dependency(file: location.file, line: location.line), !call.isLocal
             else { break }
+            let library = call.dependencyName
             let package = call.isAsync ? "aiobreaker" : "pybreaker"
             var longest = 0
             if case .int(let value)? = pattern.evidence["longest_burst"] { longest = value }
@@ -238,9 +241,12 @@ enum DraftBuilder {
         }
         // A dependency whose failures break several endpoints at once: stop calling it for a while.
         if pattern.kind == .cascade, case .int(let failing)? = pattern.evidence["endpoints_failing"], failing >= 2,
-            let library = pattern.evidence["dependency"]?.stringValue, let location = pattern.locations.first
+            let dependency = pattern.evidence["dependency"]?.stringValue, let location = pattern.locations.first,
+            context.dependency(file: location.file, line: location.line)?.isLocal != true
         {
-            let isAsync = context.dependency(file: location.file, line: location.line)?.isAsync ?? false
+            let call = context.dependency(file: location.file, line: location.line)
+            let library = DependencyCall.dependencyName(library: dependency, kind: call?.kind)
+            let isAsync = call?.isAsync ?? false
             let package = isAsync ? "aiobreaker" : "pybreaker"
             draft(
                 .circuitBreaker, "Put a circuit breaker around \(library) calls", at: location, .unsafe,

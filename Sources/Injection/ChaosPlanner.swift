@@ -31,9 +31,10 @@ public enum ChaosPlanner {
         }
         let keys = Set(routes.flatMap(\.endpointKeys))
         // Calls reached from the chosen routes. Calls no route reaches (startup code such as
-        // `init_db`) stay untouched: a fault there would stop the app from starting.
+        // `init_db`) stay untouched: a fault there would stop the app from starting. A sleep
+        // and a read of a file the app ships do not fail in production, so they get no fault.
         let dependencies = scan.dependencies.filter { dep in
-            dep.kind != .sleep && !keys.isDisjoint(with: dep.routes)
+            dep.kind != .sleep && dep.bundled != true && !keys.isDisjoint(with: dep.routes)
         }
         let wanted = Set(options.faults ?? FaultKind.defaultKinds)
         // Resource faults go on handler hooks only: at a dependency call, analysis would read

@@ -13,6 +13,9 @@ public struct RunOutcome: Sendable {
     /// CONTRACTS.md: 0 success, 1 an SLO was breached.
     public var exitStatus: Int32
     public var verdict: String
+    /// `"exercised 11 of 44 routes with a 2xx (25%); not reached: 30 never planned, 3 redirected"`,
+    /// from failure-patterns.json; nil when the analysis did not run.
+    public var coverage: String? = nil
 }
 
 /// `chaos-test run`: scan, inject and start the services side by side; start the app; a
@@ -195,7 +198,9 @@ public final class RunPipeline: @unchecked Sendable {
         runRecord.endUnixNs = WallClock.nowUnixNs()
         try? write(runRecord, to: runFolder.appendingPathComponent("run.json"))
         if let failure { throw failure }
-        return RunOutcome(runFolder: runFolder, record: runRecord, exitStatus: status, verdict: verdict)
+        return RunOutcome(
+            runFolder: runFolder, record: runRecord, exitStatus: status, verdict: verdict,
+            coverage: Self.coverageLine(runFolder: runFolder))
     }
 
     // MARK: - Phases
@@ -280,6 +285,19 @@ public final class RunPipeline: @unchecked Sendable {
         await phase("report") {
             do { try AnalysisStage.report(runFolder: runFolder) } catch { note(partial: "report: \(error)") }
         }
+    }
+
+    /// The plan-coverage line the run prints, read back from what the analysis wrote.
+    static func coverageLine(runFolder: URL) -> String? {
+        guard let data = try? Data(contentsOf: runFolder.appendingPathComponent("failure-patterns.json")),
+            let patterns = try? ArtifactJSON.decode(FailurePatterns.self, from: data), let coverage = patterns.planCoverage
+        else { return nil }
+        var reasons: [PlanCoverage.Outcome: Int] = [:]
+        for entry in coverage.entries where entry.outcome != .exercised { reasons[entry.outcome, default: 0] += 1 }
+        let missed = PlanCoverage.Outcome.allCases.compactMap { outcome in
+            reasons[outcome].map { "\($0) \(outcome.rawValue.replacingOccurrences(of: "_", with: " "))" }
+        }
+        return coverage.summary + (missed.isEmpty ? "" : "; not reached: " + missed.joined(separator: ", "))
     }
 
     func sloVerdict(load: LoadOutcome?, settings: RunSettings) -> (Int32, String) {

@@ -13,6 +13,7 @@ enum MarkdownRenderer {
         out += summary(report)
         out += chaosConfiguration(report.chaosConfiguration)
         out += loadResults(report.loadResults, charts: report.charts)
+        if let coverage = report.planCoverage { out += planCoverage(coverage) }
         if let ramp = report.ramp { out += Self.ramp(ramp, charts: report.charts) }
         out += failurePatterns(report.failurePatterns)
         out += CascadeSection.render(report.crossServiceCascade)
@@ -147,6 +148,25 @@ enum MarkdownRenderer {
             out += "![\(Markdown.inline(chart.title))](\(chart.path))\n\n\(Markdown.inline(chart.caption))\n\n"
         }
         return out
+    }
+
+    /// The routes the plan could not reach, grouped by why, each with what to change.
+    static func planCoverage(_ coverage: PlanCoverage) -> String {
+        var out = "### Plan coverage\n\n"
+        out += "The plan \(coverage.summary) in the \(coverage.phase == "baseline" ? "baseline" : "load").\n\n"
+        let missed = coverage.entries.filter { $0.outcome != .exercised }
+        guard !missed.isEmpty else { return out }
+        out += Markdown.table(
+            ["Route", "Where", "Requests", "Answers", "Why not reached", "What to change"],
+            missed.map { entry in
+                [
+                    Markdown.code(entry.endpoint), Markdown.code("\(entry.file):\(entry.line)"), String(entry.requests),
+                    entry.statuses.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) ×\($0.value)" }
+                        .joined(separator: ", "),
+                    entry.outcome.rawValue.replacingOccurrences(of: "_", with: " "), Markdown.inline(entry.hint ?? ""),
+                ]
+            }, alignRight: [2])
+        return out + "\n"
     }
 
     private static func evidence(_ values: [String: JSONValue]) -> String {

@@ -27,9 +27,12 @@ public struct Report: Codable, Sendable, Equatable {
     public var testSuite: TestRunComparison? = nil
     /// `run --coverage`: what the load reached (absent without the flag).
     public var exercise: ExerciseReport? = nil
+    /// Which routes the plan reached with a 2xx, and why not the others (failure-patterns.json).
+    public var planCoverage: PlanCoverage? = nil
 
     enum CodingKeys: String, CodingKey {
         case schema, app, summary, partial, charts, ramp, exercise
+        case planCoverage = "plan_coverage"
         case crossServiceCascade = "cross_service_cascade"
         case testSuite = "test_suite"
         case toolVersion = "tool_version"

@@ -38,7 +38,8 @@ struct ReportBuilder {
             crossServiceCascade: folder.patterns.crossServiceCascades,
             ramp: folder.ramp,
             testSuite: folder.testSuite,
-            exercise: folder.exercise
+            exercise: folder.exercise,
+            planCoverage: folder.patterns.planCoverage
         )
     }
 

@@ -171,6 +171,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         do {
             let outcome = try await pipeline.run()
+            if let coverage = outcome.coverage { print("coverage: \(coverage)") }
             print("\(outcome.verdict)")
             print("report: \(outcome.runFolder.appendingPathComponent("chaos-test-report.md").path)")
             return outcome

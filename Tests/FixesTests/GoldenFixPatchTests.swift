@@ -110,3 +110,20 @@ import TestSupport
         }
     }
 }
+
+/// A breaker or a bulkhead guards a remote backend's capacity; around a local file or an
+/// embedded SQLite database there is none, and a reviewer would reject it.
+@Suite struct NoBackendGuardForLocalCallsTests {
+    @Test(arguments: GoldenFixPatchTests.available)
+    func noBreakerOrBulkheadAroundALocalCall(_ name: String) throws {
+        let folder = try SampleFixtures.runFolder(name)
+        let output = try FixProposer.write(
+            runFolder: URL(fileURLWithPath: folder.path), sourceRoot: SampleFixtures.sample(name),
+            python: SampleFixtures.python(name))
+        let scan = try ArtifactJSON.decode(ScanResult.self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/scan.json")))
+        for proposal in output.proposals.proposals where ["circuit-breaker", "bulkhead"].contains(proposal.recipe) {
+            let calls = scan.dependencies.filter { $0.file == proposal.file && $0.line == proposal.line }
+            #expect(!calls.isEmpty && calls.allSatisfy { !$0.isLocal }, "\(proposal.id) \(proposal.title) guards a local call")
+        }
+    }
+}

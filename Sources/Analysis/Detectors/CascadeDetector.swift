@@ -20,11 +20,13 @@ enum CascadeDetector {
         // Dependency → endpoint → requests a point of it raised in.
         var raised: [String: [Int: Set<Int>]] = [:]
         var pointsOf: [String: Set<String>] = [:]
+        var kinds: [String: DependencyKind] = [:]
         for firing in context.firings where firing.raisesException {
             guard let request = firing.request, let point = context.points[firing.point], point.kind == .dependency,
                 let target = target(of: point, context)
             else { continue }
             raised[target, default: [:]][context.requests.requests[request].endpoint, default: []].insert(request)
+            if let kind = context.dependency(of: point)?.kind { kinds[target] = kind }
             pointsOf[target, default: []].insert(firing.point)
         }
         var findings: [Finding] = []
@@ -54,7 +56,7 @@ enum CascadeDetector {
             findings.append(
                 Finding(
                     kind: .cascade,
-                    title: "a \(target) failure breaks \(hit.count) endpoints",
+                    title: "\(DependencyCall.dependencyName(library: target, kind: kinds[target])) failures break \(hit.count) endpoints",
                     impact: min(1, impact), endpoints: context.endpointKeys(Set(hit.keys)), points: points,
                     locations: locations.uniqued(), evidenceKind: .measured,
                     evidence: [
