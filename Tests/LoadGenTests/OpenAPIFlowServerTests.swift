@@ -25,16 +25,16 @@ import TestSupport
 
     @Test(arguments: ["bookings.json", "widgets-location.json"])
     func flowsReachStoredResources(fixture: String) async throws {
-        let directory = try temporaryDirectory()
         let document = OpenAPIFlowTests.resources.appendingPathComponent(fixture)
         var figures: [Bool: (count: Int, notFound: Int)] = [:]
         for stateful in [false, true] {
+            let directory = try temporaryDirectory()
             let server = try TestServer(mode: "rest", arguments: ["--openapi", document.path])
             defer { server.stop() }
             let plan = try await plan(from: server.url, stateful: stateful)
             let results = try await runLoad(
                 target: server.url, plan: plan, shape: .closed(concurrency: 4), requests: 120,
-                directory: directory.appendingPathComponent("\(stateful)"))
+                directory: directory)
             #expect(results.records.count == 120)
             figures[stateful] = idRoutes(results)
         }
