@@ -45,6 +45,26 @@ import TestSupport
         #expect(after.count > 0 && after.notFound == 0)
     }
 
+    /// A plan file can ask for the Location header too, and the engine fills the next step from it.
+    @Test func planFileExtractsTheLocationHeader() async throws {
+        let plan = try PlanParser.parse(
+            """
+            flows:
+              - name: widget
+                steps:
+                  - {name: create, method: POST, path: /widgets, json: {colour: red}, extract: {widget: "header:location"}}
+                  - {name: read, method: GET, path: "/widgets/{widget}"}
+            """, file: "plan.yaml")
+        #expect(plan.flows.first?.steps.first?.extract == ["widget": PlanRequest.locationPointer])
+        let server = try TestServer(mode: "rest")
+        defer { server.stop() }
+        let results = try await runLoad(
+            target: server.url, plan: plan, shape: .closed(concurrency: 2), requests: 20,
+            directory: try temporaryDirectory())
+        let reads = results.records.filter { $0.step == "widget/read" }
+        #expect(!reads.isEmpty && reads.allSatisfy { $0.status == 200 })
+    }
+
     @Test func orbitalBookingsGetRealIds() async throws {
         let sample = OrbitalSampleTests.sample
         let python = OrbitalSampleTests.python
