@@ -86,7 +86,7 @@ struct OpenAPILinks {
         }
         // Explicit links override what was inferred, parameter by parameter.
         for (producer, operation) in operations.enumerated() {
-            for (target, parameter, source) in explicitLinks(operation.definition) {
+            for (target, parameter, source) in explicitLinks(operation.definition, flatten: flatten) {
                 guard let consumer = target, operations[consumer].pathParameters.contains(parameter) else { continue }
                 bindings[consumer][parameter] = Binding(producer: producer, source: source)
             }
@@ -152,13 +152,14 @@ struct OpenAPILinks {
     /// `(target operation, its path parameter, source)` for each usable parameter of each link
     /// on the operation's 2xx responses; expressions other than the response body or the
     /// `Location` header (e.g. `$request.path.id`) cannot bind a fresh id and are skipped.
-    private func explicitLinks(_ definition: JSONValue) -> [(Int?, String, Source)] {
+    private func explicitLinks(_ definition: JSONValue, flatten: (JSONValue) -> JSONValue) -> [(Int?, String, Source)] {
         guard case .object(let responses)? = definition.value(atPointer: "/responses") else { return [] }
         var found: [(Int?, String, Source)] = []
         for code in responses.keys.sorted() where code.hasPrefix("2") {
-            guard case .object(let links)? = responses[code]!.value(atPointer: "/links") else { continue }
+            // Responses and links may be `$ref`s into `components`.
+            guard case .object(let links)? = flatten(responses[code]!).value(atPointer: "/links") else { continue }
             for name in links.keys.sorted() {
-                let link = links[name]!
+                let link = flatten(links[name]!)
                 let target = targetOperation(link)
                 guard case .object(let parameters)? = link.value(atPointer: "/parameters") else { continue }
                 for parameter in parameters.keys.sorted() {
