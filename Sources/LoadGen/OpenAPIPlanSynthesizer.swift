@@ -3,13 +3,17 @@ import Artifacts
 /// Builds a plan from an OpenAPI 3 document: one request per operation, with bodies and
 /// parameters built from the schemas (examples and defaults first, then enums, formats,
 /// bounds and required fields). Each field gets a small set of values; the seed picks among
-/// them, so the same seed gives the same plan.
+/// them, so the same seed gives the same plan. Operations whose path ids another operation
+/// produces (``OpenAPILinks``) run in flows after their producer (``OpenAPIFlows``) instead.
 public struct OpenAPIPlanSynthesizer {
     static let methods = ["get", "post", "put", "patch", "delete"]
 
     let document: JSONValue
     let source: String
     var generator: SeededGenerator
+    /// False gives the plan of one independent request per operation, ids made up: what the
+    /// synthesizer did before flows, kept so tests can measure what flows change.
+    var stateful = true
 
     public init(document: JSONValue, source: String, seed: UInt64) {
         self.document = document
@@ -23,20 +27,33 @@ public struct OpenAPIPlanSynthesizer {
             throw PlanError(file: source, key: "paths", message: "is missing; this is not an OpenAPI 3 document.")
         }
         var plan = LoadPlan(source: source)
+        var operations: [OpenAPILinks.Operation] = []
+        var built: [[PlanRequest]?] = []
+        // Every operation is drawn in document order, flow member or not, so a document with
+        // no producers gets exactly the requests it always got from the same seed.
         for path in paths.keys.sorted() {
             guard case .object(let item) = resolve(paths[path]!) else { continue }
             let shared = item["parameters"]?.arrayValues ?? []
             for method in Self.methods {
                 guard let operation = item[method].map(resolve), case .object = operation else { continue }
                 let key = "\(method.uppercased()) \(path)"
+                operations.append(OpenAPILinks.Operation(method: method, path: path, definition: operation))
                 do {
-                    plan.requests.append(contentsOf: try requests(method: method, path: path, operation: operation, shared: shared))
+                    built.append(try requests(method: method, path: path, operation: operation, shared: shared))
                 } catch let reason as Unsynthesizable {
+                    built.append(nil)
                     plan.unsynthesized.append("\(key): \(reason.message)")
                 }
             }
         }
-        guard !plan.requests.isEmpty else {
+        let schemas = self
+        let links = OpenAPILinks(operations: operations, flatten: { schemas.flatten($0) })
+        let (flows, covered) = stateful ? OpenAPIFlows.build(links: links, requests: built) : ([], [])
+        plan.flows = flows
+        for (index, requests) in built.enumerated() where !covered.contains(index) {
+            plan.requests.append(contentsOf: requests ?? [])
+        }
+        guard !plan.requests.isEmpty || !plan.flows.isEmpty else {
             throw PlanError(
                 file: source, key: "paths",
                 message: "has no operation a request could be built for"

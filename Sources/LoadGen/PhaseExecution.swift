@@ -192,7 +192,10 @@ final class PhaseExecution: Sendable {
             if !step.extract.isEmpty {
                 let document = outcome.body.flatMap { try? JSONValue.parse(Data($0)) }
                 for (variable, pointer) in step.extract.sorted(by: { $0.key < $1.key }) {
-                    guard let value = document?.value(atPointer: pointer) else {
+                    let found =
+                        pointer == PlanRequest.locationPointer
+                        ? outcome.location.flatMap(PlanRequest.locationValue) : document?.value(atPointer: pointer)
+                    guard let value = found else {
                         self.note("flow \(name): step \(step.name): the response has nothing at \(pointer) for {\(variable)}; the rest of the flow was skipped")
                         return done(false)
                     }

@@ -279,8 +279,8 @@ private struct Parse {
                 }
                 for (variable, _, pointerNode) in try mapping(value, memberKey) {
                     let pointer = try string(pointerNode, "\(memberKey).\(variable)")
-                    guard pointer.isEmpty || pointer.hasPrefix("/") else {
-                        throw error(pointerNode, "\(memberKey).\(variable)", "'\(pointer)' is not a JSON pointer; write it like /results/0/id.")
+                    guard pointer.isEmpty || pointer.hasPrefix("/") || pointer == PlanRequest.locationPointer else {
+                        throw error(pointerNode, "\(memberKey).\(variable)", "'\(pointer)' is not a JSON pointer; write it like /results/0/id (or \(PlanRequest.locationPointer) for the Location header's last segment).")
                     }
                     extract[variable] = pointer
                 }

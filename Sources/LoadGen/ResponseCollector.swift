@@ -8,6 +8,8 @@ struct ResponseOutcome: Sendable {
     var bytes: Int
     /// The first bytes of the body, kept only when a flow step extracts values from it.
     var body: [UInt8]?
+    /// The `Location` header, kept like the body only when a flow step extracts values.
+    var location: String? = nil
 }
 
 /// Counts response bytes without keeping them, except up to a cap when a flow needs the body.
@@ -22,6 +24,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     private var status = 0
     private var bytes = 0
     private var body: [UInt8] = []
+    private var location: String?
 
     init(keepBody: Bool, cap: Int) {
         self.keepBody = keepBody
@@ -30,6 +33,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
 
     func didReceiveHead(task: HTTPClient.Task<ResponseOutcome>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         status = Int(head.status.code)
+        if keepBody { location = head.headers.first(name: "Location") }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
@@ -43,6 +47,6 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     }
 
     func didFinishRequest(task: HTTPClient.Task<ResponseOutcome>) throws -> ResponseOutcome {
-        ResponseOutcome(status: status, bytes: bytes, body: keepBody ? body : nil)
+        ResponseOutcome(status: status, bytes: bytes, body: keepBody ? body : nil, location: location)
     }
 }

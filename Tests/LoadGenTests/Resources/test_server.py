@@ -9,6 +9,10 @@ Modes:
   stall      like json, but about every 1.5 s the whole server stops answering for 1 s.
   misbehave  /reset resets the connection, /malformed answers garbage, /slow sleeps 3 s,
              /fail answers 500, anything else 200.
+  rest       an in-memory store: a POST to a collection (top-level, or under a stored
+             resource) answers 201 with Location: <path>/<n> and {"id": "<n>"}; any request to
+             a stored resource or to one segment below it answers 200 (DELETE removes it);
+             anything else, such as a made-up id, answers 404.
 """
 
 import json
@@ -32,6 +36,8 @@ counter_lock = threading.Lock()
 counter = [0]
 stall_lock = threading.Lock()
 last_stall_end = [time.monotonic()]
+store_lock = threading.Lock()
+store = set()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -91,6 +97,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(OPENAPI)
             return
+        if MODE == "rest":
+            return self.rest(path, number)
         if path.startswith("/status/"):
             return self.send_json(int(path.rsplit("/", 1)[1]), {"status": path})
         if path == "/api/search":
@@ -105,6 +113,27 @@ class Handler(BaseHTTPRequestHandler):
             "request_id": self.headers.get("X-Chaos-Request-Id"),
             "body": body.decode() if body else None,
         })
+
+    def rest(self, path, number):
+        parent = path.rsplit("/", 1)[0]
+        with store_lock:
+            if self.command == "POST" and path not in store and (parent.count("/") == 0 or parent in store):
+                created = "%s/%d" % (path, number)
+                store.add(created)
+                body = json.dumps({"id": str(number)}).encode()
+                self.send_response(201)
+                self.send_header("Location", created)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            found = path if path in store else parent if parent in store else None
+            if found is not None and self.command == "DELETE" and found == path:
+                store.discard(path)
+        if found is None:
+            return self.send_json(404, {"detail": "not found"})
+        self.send_json(200, {"id": found.rsplit("/", 1)[1], "path": path})
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
