@@ -11,11 +11,16 @@ final class EditableFile {
     let module: PythonModule
     let newline: [UInt8]
     let indentUnit: [UInt8]
+    /// The modules isort counts as the app's own (its first-party section).
+    let firstParty: FirstPartyModules
     private let bom: Int
 
-    init(path: String, raw: [UInt8]) throws(FixError) {
+    /// `root` is the app's source root, `path` relative to it: the packages and modules there are
+    /// first-party for import placement. Without a root, only the package holding the file is.
+    init(path: String, raw: [UInt8], root: String? = nil) throws(FixError) {
         self.path = path
         self.raw = raw
+        firstParty = FirstPartyModules(root: root, path: path)
         let source: SourceText
         do { source = try SourceText(decoding: raw) } catch {
             throw FixError("\(path):\(error.line): \(error.message); no fix is written into a file Python cannot read.")
@@ -142,22 +147,10 @@ final class EditableFile {
         topImports.contains { $0.isFrom && $0.module == source && $0.names.contains(name) }
     }
 
-    /// An edit adding `line` (without its ending) among the top imports: plain `import x` lines
-    /// go in sorted place among the plain imports, `from` lines after the last import.
-    func addImport(_ line: String) -> SourceEdit {
-        let imports = topImports
-        let isFrom = line.hasPrefix("from ")
-        if !isFrom {
-            let plain = imports.filter { !$0.isFrom }
-            if let next = plain.first(where: { "import \($0.fullNames.first ?? "")" > line }) {
-                return insertLines([line], before: next.firstLine)
-            }
-            if let last = plain.last { return insertLines([line], after: last.lastLine) }
-            if let first = imports.first { return insertLines([line], before: first.firstLine) }
-        } else if let last = imports.last {
-            return insertLines([line], after: last.lastLine)
-        }
-        return insertLines([line, ""], before: firstCodeLine)
+    /// The edits adding `lines` (each `import x` or `from x import y`, without ending) where
+    /// ruff's isort would put them, so a fix keeps a sorted file sorted.
+    func addImports(_ lines: [String]) -> [SourceEdit] {
+        ImportPlacement(file: self, firstParty: firstParty).edits(adding: lines)
     }
 
     /// The line after the imports where module-level helpers go, preceded by a blank line.
@@ -167,11 +160,10 @@ final class EditableFile {
     }
 
     /// The first line of code after the module docstring and the leading comments.
-    private var firstCodeLine: Int {
+    var firstCodeLine: Int {
         var index = 0
-        if let first = module.logicalLines.first, module.code[first.range.lowerBound].kind == .string,
-            first.range.count == 2 || module.code[first.range.lowerBound + 1].kind == .newline
-        {
+        // `code` holds no NEWLINE tokens: a docstring is a first line made of strings only.
+        if let first = module.logicalLines.first, first.range.allSatisfy({ module.code[$0].kind == .string }) {
             index = 1
         }
         if index < module.logicalLines.count { return module.logicalLines[index].firstLine }

@@ -38,7 +38,7 @@ final class ProposalContext {
             return nil
         }
         do {
-            let file = try EditableFile(path: path, raw: raw)
+            let file = try EditableFile(path: path, raw: raw, root: sourceRoot)
             files[path] = file
             return file
         } catch {

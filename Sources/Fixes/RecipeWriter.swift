@@ -56,16 +56,14 @@ enum RecipeWriter {
     }
 
     static func importEdits(_ lines: [String], in file: EditableFile) -> [SourceEdit] {
-        var edits: [SourceEdit] = []
-        for line in lines {
+        let missing = lines.filter { line in
             let words = line.split(separator: " ").map(String.init)
-            if words.count == 2, words[0] == "import", file.importsModule(words[1]) {
-                continue
-            }
-            if words.count == 4, words[0] == "from", file.imports(words[3], from: words[1]) { continue }
-            edits.append(file.addImport(line))
+            if words.count == 2, words[0] == "import", file.importsModule(words[1]) { return false }
+            if words.count == 4, words[0] == "from", file.imports(words[3], from: words[1]) { return false }
+            return true
         }
-        return edits
+        // All at once: two imports opening the same section share its blank line.
+        return file.addImports(missing)
     }
 
     // MARK: retry
