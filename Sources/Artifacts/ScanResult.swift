@@ -95,6 +95,8 @@ public struct Route: Codable, Sendable, Equatable, Hashable {
 /// What kind of thing a dependency call talks to.
 public enum DependencyKind: String, Codable, Sendable, CaseIterable {
     case http, database, cache, queue, filesystem, subprocess, sleep
+    /// An SMTP session (`smtplib`): connecting, logging in, sending.
+    case mail
 }
 
 /// One outbound call that can fail or stall: an HTTP request, a query, a sleep, a file open.
