@@ -213,6 +213,8 @@ enum Catalog {
             return Entry(kind: .subprocess, library: "os")
         case "asyncio" where last == "create_subprocess_exec" || last == "create_subprocess_shell":
             return Entry(kind: .subprocess, library: "asyncio")
+        case "django.shortcuts" where last == "get_object_or_404" || last == "get_list_or_404":
+            return Entry(kind: .database, library: "django")
         case "smtplib" where last == "SMTP" || last == "SMTP_SSL":
             // Given a host, the constructor connects and greets the server.
             return Entry(kind: .mail, library: "smtplib")

@@ -10,7 +10,8 @@ struct FoundDependency {
 }
 
 /// Finds the calls that leave the process: HTTP clients, databases, caches, sleeps,
-/// subprocesses and file opens, resolved through imports and the objects they are made on.
+/// subprocesses and file opens, resolved through imports and the objects they are made on;
+/// calls through ORMs and task queues are read by `OrmCallResolver`.
 struct DependencyCollector {
     let project: ProjectIndex
     let evaluator: Evaluator

@@ -129,6 +129,7 @@ import Testing
             from django.contrib.auth.models import User
             from django.db import transaction
             from django.http import JsonResponse
+            from django.shortcuts import get_object_or_404
             from .models import Item, Registry
 
             def items(request):
@@ -143,14 +144,15 @@ import Testing
                 Registry.objects.get("k")
                 users = User.objects.exists()
                 Item.objects.filter(name="a")
+                get_object_or_404(Item, pk=2)
                 return JsonResponse({"n": n})
             """,
         ])
         #expect(
             Self.calls(result, kind: .database) == [
-                "Item.objects.filter().exclude().count@7 django", "Item.objects.get@8 django",
-                "transaction.atomic@9 django", "new.save@11 django", "Item.objects.all().update@12 django",
-                "User.objects.exists@16 django", "self.save@11 django",
+                "Item.objects.filter().exclude().count@8 django", "Item.objects.get@9 django",
+                "transaction.atomic@10 django", "new.save@12 django", "Item.objects.all().update@13 django",
+                "User.objects.exists@17 django", "self.save@11 django", "get_object_or_404@19 django",
             ])
         #expect(result.dependency("Item.objects.get")?.routes == ["ANY /items/"])
         #expect(result.dependency("self.save")?.routes == [])
