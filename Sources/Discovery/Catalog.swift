@@ -171,6 +171,9 @@ enum Catalog {
         return sync.union(sync.map { "a" + $0 })
     }()
 
+    /// Manager and queryset methods that return one model instance.
+    static let djangoRowFetches: Set<String> = ["get", "create", "first", "last", "latest", "earliest", "aget", "acreate"]
+
     /// Methods of a model instance that write to the database.
     static let djangoInstanceMethods: Set<String> = ["save", "delete", "refresh_from_db", "asave", "adelete", "arefresh_from_db"]
 

@@ -65,7 +65,29 @@ final class OrmCallResolver {
             let line = code.logicalLines[call.logicalLine]
             return line.keyword == .with ? Catalog.Entry(kind: .database, library: "django") : nil
         }
+        if case .value(.unknown) = state, steps.count == 1, Catalog.djangoInstanceMethods.contains(last),
+            fetchesDjangoRow(code.text(call.calleeStart), module: module, scope: scope)
+        {
+            return Catalog.Entry(kind: .database, library: "django")
+        }
         return terminal(state, last)
+    }
+
+    /// Whether a local name's one assignment in its function is a row fetched through the Django
+    /// ORM (`item = Item.objects.get(pk=1)`, `get_object_or_404(Item, ...)`): an instance of a
+    /// model, so its `save()` and `delete()` write to the database.
+    private func fetchesDjangoRow(_ name: String, module: Int, scope: Int?) -> Bool {
+        let info = project.modules[module]
+        guard let scope, let bindings = info.bindings(scope, name), bindings.count == 1,
+            case .assignment(let value?, _, _) = bindings[0], value.count > 2, info.module.isOp(value.upperBound - 1, ")"),
+            let callIndex = evaluator.callIndex(module: module, open: Int(info.module.matchingBracket[value.upperBound - 1])),
+            info.module.calls[callIndex].calleeStart == value.lowerBound,
+            case .name(let method) = info.module.calls[callIndex].chain.last
+        else { return false }
+        if case .external(let function) = evaluator.callee(module: module, call: callIndex) {
+            return function == "django.shortcuts.get_object_or_404"
+        }
+        return Catalog.djangoRowFetches.contains(method) && entry(module: module, call: callIndex)?.library == "django"
     }
 
     /// Splits `a.b(x).c` (after its head name) into steps; nil when a subscript or anything but

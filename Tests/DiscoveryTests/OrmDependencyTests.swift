@@ -145,6 +145,9 @@ import Testing
                 users = User.objects.exists()
                 Item.objects.filter(name="a")
                 get_object_or_404(Item, pk=2)
+                item.delete()
+                other = Registry.objects.get("k")
+                other.save()
                 return JsonResponse({"n": n})
             """,
         ])
@@ -153,6 +156,7 @@ import Testing
                 "Item.objects.filter().exclude().count@8 django", "Item.objects.get@9 django",
                 "transaction.atomic@10 django", "new.save@12 django", "Item.objects.all().update@13 django",
                 "User.objects.exists@17 django", "self.save@11 django", "get_object_or_404@19 django",
+                "item.delete@20 django",
             ])
         #expect(result.dependency("Item.objects.get")?.routes == ["ANY /items/"])
         #expect(result.dependency("self.save")?.routes == [])
