@@ -54,7 +54,9 @@ final class OrmCallResolver {
             return nil
         }
         let head = call.calleeStart..<(call.calleeStart + 1)
-        var state = State.value(evaluator.evaluate(head, module: module, scope: scope))
+        var headValue = evaluator.evaluate(head, module: module, scope: scope)
+        if headValue == .unknown { headValue = aliasedParameter(code.text(call.calleeStart), module: module, scope: scope) }
+        var state = State.value(headValue)
         for step in steps.dropLast() {
             guard let next = advance(state, step, module: module, scope: scope) else { return nil }
             state = next
@@ -71,6 +73,35 @@ final class OrmCallResolver {
             return Catalog.Entry(kind: .database, library: "django")
         }
         return terminal(state, last)
+    }
+
+    /// A parameter annotated with a type alias, `session: SessionDep` where
+    /// `SessionDep = Annotated[Session, Depends(get_db)]` (in this module or imported from
+    /// another): the instance the alias stands for. The evaluator reads annotations written
+    /// out, not aliases of them.
+    private func aliasedParameter(_ name: String, module: Int, scope: Int?) -> Value {
+        let info = project.modules[module]
+        guard let scope, let bindings = info.bindings(scope, name), bindings.count == 1,
+            case .parameter(let parameter, _, _) = bindings[0], let annotation = parameter.annotation, annotation.count == 1,
+            info.module.code[annotation.lowerBound].kind == .name
+        else { return .unknown }
+        var aliasModule = module
+        var aliasName = info.module.text(annotation.lowerBound)
+        // Follow `from .deps import SessionDep` one module at a time, a few hops at most.
+        for _ in 0..<4 {
+            guard let binding = project.modules[aliasModule].bindings(nil, aliasName)?.last else { return .unknown }
+            switch binding {
+            case .assignment(let value?, _, _):
+                return evaluator.instance(ofAnnotation: value, module: aliasModule, scope: nil)
+            case .importFrom(let source, let member):
+                guard let next = evaluator.resolveModule(source, from: aliasModule) else { return .unknown }
+                aliasModule = next
+                aliasName = member
+            default:
+                return .unknown
+            }
+        }
+        return .unknown
     }
 
     /// Whether a local name's one assignment in its function is a row fetched through the Django
@@ -157,6 +188,9 @@ final class OrmCallResolver {
         switch state {
         case .session(let library) where Catalog.sessionMethods.contains(method):
             return Catalog.Entry(kind: .database, library: library)
+        case .value(.instance(.external(let type), _)) where Catalog.sessionTypes.contains(type) && Catalog.sessionMethods.contains(method):
+            // A session the catalog did not see: one typed through an annotation alias.
+            return Catalog.Entry(kind: .database, library: "sqlalchemy")
         case .query(let library) where Catalog.queryTerminals.contains(method):
             return Catalog.Entry(kind: .database, library: library)
         case .djangoQuery where Catalog.djangoTerminals.contains(method):

@@ -94,6 +94,36 @@ import Testing
         #expect(result.dependency("session.execute")?.routes == ["POST /items"])
     }
 
+    @Test func sessionsTypedThroughAnAnnotatedAlias() {
+        let result = scan([
+            "app/__init__.py": "",
+            "app/deps.py": """
+            from typing import Annotated
+            from fastapi import Depends
+            from sqlalchemy.orm import Session
+
+            def get_db(): ...
+
+            SessionDep = Annotated[Session, Depends(get_db)]
+            NotASession = Annotated[dict, Depends(get_db)]
+            """,
+            "app/main.py": """
+            from fastapi import FastAPI
+            from .deps import SessionDep, NotASession
+
+            app = FastAPI()
+
+            @app.get("/users")
+            def users(session: SessionDep, cache: NotASession):
+                cache.get("k")
+                session.get(User, 1)
+                return session.query(User).all()
+            """,
+        ])
+        #expect(Self.calls(result, kind: .database) == ["session.get@9 sqlalchemy", "session.query().all@10 sqlalchemy"])
+        #expect(result.dependency("session.get")?.routes == ["GET /users"])
+    }
+
     @Test func djangoManagersQuerysetsInstancesAndTransactions() {
         let result = scan([
             "proj/__init__.py": "",
