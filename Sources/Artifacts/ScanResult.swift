@@ -95,6 +95,8 @@ public struct Route: Codable, Sendable, Equatable, Hashable {
 /// What kind of thing a dependency call talks to.
 public enum DependencyKind: String, Codable, Sendable, CaseIterable {
     case http, database, cache, queue, filesystem, subprocess, sleep
+    /// An SMTP session (`smtplib`): connecting, logging in, sending.
+    case mail
 }
 
 /// One outbound call that can fail or stall: an HTTP request, a query, a sleep, a file open.
@@ -178,6 +180,11 @@ public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
         case "redis", "redis.asyncio": return "Redis"
         case "psycopg", "psycopg2", "asyncpg": return "PostgreSQL (\(library))"
         case "sqlalchemy": return "database (SQLAlchemy)"
+        case "flask_sqlalchemy": return "database (Flask-SQLAlchemy)"
+        case "django": return "database (Django ORM)"
+        case "celery": return "Celery broker"
+        case "botocore": return "AWS (boto3)"
+        case "smtplib": return "SMTP server"
         case "httpx", "requests", "aiohttp", "urllib.request": return "HTTP backend (\(library))"
         case "subprocess", "asyncio" where kind == .subprocess: return "subprocess"
         default: return library.isEmpty ? (kind?.rawValue ?? "dependency") : library

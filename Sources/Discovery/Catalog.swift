@@ -46,6 +46,12 @@ enum Catalog {
         "starlette.concurrency.run_in_threadpool": "run_in_threadpool",
         "fastapi.concurrency.run_in_threadpool": "run_in_threadpool",
         "asyncio.to_thread": "run_in_threadpool", "anyio.to_thread.run_sync": "run_in_threadpool",
+        "flask_sqlalchemy.extension.SQLAlchemy": "flask_sqlalchemy.SQLAlchemy",
+        "sqlalchemy.orm.scoping.scoped_session": "sqlalchemy.orm.scoped_session",
+        "sqlmodel.Session": "sqlalchemy.orm.Session", "sqlmodel.orm.session.Session": "sqlalchemy.orm.Session",
+        "sqlmodel.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+        "django.db.models.base.Model": "django.db.models.Model", "celery.app.base.Celery": "celery.Celery",
+        "celery.app.shared_task": "celery.shared_task", "boto3.session.Session": "boto3.Session",
     ]
 
     static func canonical(_ name: String) -> String { aliases[name] ?? name }
@@ -59,14 +65,14 @@ enum Catalog {
         "fetchall", "fetchmany", "begin", "scalars", "scalar", "flush", "refresh", "exec", "copy", "fetch",
         "fetchrow", "fetchval", "copy_records_to_table", "create_pool", "sleep", "run", "call", "check_call",
         "check_output", "Popen", "getoutput", "getstatusoutput", "system", "popen", "create_subprocess_exec",
-        "create_subprocess_shell", "open",
+        "create_subprocess_shell", "open", "merge", "SMTP", "SMTP_SSL", "sendmail", "send_message", "login", "starttls",
     ]
 
     /// Packages whose names, once imported under another name, make any call worth resolving.
     static let watchedPackages: [String] = [
         "httpx", "requests", "aiohttp", "urllib", "sqlite3", "sqlalchemy", "redis", "psycopg", "psycopg2", "asyncpg",
         "time", "asyncio", "subprocess", "os", "io", "builtins", "fastapi", "starlette", "flask", "flask_restful",
-        "flask_restx", "django", "contextlib",
+        "flask_restx", "django", "contextlib", "flask_sqlalchemy", "sqlmodel", "celery", "boto3", "smtplib",
     ]
 
     /// Callables that build a client object: callable → type of the instance.
@@ -87,6 +93,9 @@ enum Catalog {
         "psycopg.connect": "psycopg.Connection", "psycopg.Connection.connect": "psycopg.Connection",
         "psycopg.AsyncConnection.connect": "psycopg.AsyncConnection", "psycopg2.connect": "psycopg2.connection",
         "asyncpg.connect": "asyncpg.Connection", "asyncpg.create_pool": "asyncpg.Pool",
+        "flask_sqlalchemy.SQLAlchemy": "flask_sqlalchemy.SQLAlchemy", "celery.Celery": "celery.Celery",
+        "boto3.client": "boto3.Client", "boto3.Session": "boto3.Session",
+        "smtplib.SMTP": "smtplib.SMTP", "smtplib.SMTP_SSL": "smtplib.SMTP",
     ]
 
     /// Types whose instances are callable, and what calling them makes.
@@ -106,7 +115,76 @@ enum Catalog {
         "psycopg2.connection#cursor": "psycopg2.cursor",
         "asyncpg.Pool#acquire": "asyncpg.Connection",
         "redis.Redis#pipeline": "redis.Pipeline", "redis.asyncio.Redis#pipeline": "redis.asyncio.Pipeline",
+        "boto3.Session#client": "boto3.Client",
     ]
+
+    // MARK: - ORMs and task queues (read by `OrmCallResolver`)
+
+    /// Types of SQLAlchemy sessions, however they were reached.
+    static let sessionTypes: Set<String> = ["sqlalchemy.orm.Session", "sqlalchemy.ext.asyncio.AsyncSession"]
+
+    /// Session methods that talk to the database (`add`, `delete` and `expunge` only stage work
+    /// for the next flush).
+    static let sessionMethods: Set<String> = ["execute", "scalars", "scalar", "get", "commit", "flush", "refresh", "merge"]
+
+    /// `Query` methods that return another query without running it.
+    static let queryBuilders: Set<String> = [
+        "filter", "filter_by", "order_by", "join", "outerjoin", "options", "limit", "offset", "where", "group_by",
+        "having", "distinct", "with_entities", "select_from", "execution_options", "populate_existing", "with_for_update",
+    ]
+
+    /// `Query` methods that run it (the `_or_404` and `paginate` ones are Flask-SQLAlchemy's).
+    static let queryTerminals: Set<String> = [
+        "all", "first", "one", "one_or_none", "scalar", "count", "get", "get_or_404", "first_or_404", "one_or_404",
+        "paginate", "delete", "update",
+    ]
+
+    /// Methods of the Flask-SQLAlchemy extension object that run a query.
+    static let flaskDatabaseMethods: Set<String> = ["get_or_404", "first_or_404", "one_or_404", "paginate"]
+
+    /// Class attributes of a Django model that are its default manager.
+    static let djangoManagers: Set<String> = ["objects", "_default_manager", "_base_manager"]
+
+    /// Django library classes that are models (the base of every app model, and the models
+    /// Django ships that apps use directly).
+    static let djangoModelClasses: Set<String> = [
+        "django.db.models.Model", "django.contrib.auth.models.User", "django.contrib.auth.models.Group",
+        "django.contrib.auth.models.Permission", "django.contrib.auth.models.AbstractUser",
+        "django.contrib.auth.models.AbstractBaseUser", "django.contrib.auth.base_user.AbstractBaseUser",
+        "django.contrib.sessions.models.Session", "django.contrib.contenttypes.models.ContentType",
+        "django.contrib.sites.models.Site",
+    ]
+
+    /// Manager and queryset methods that return a queryset without running it.
+    static let djangoQueryBuilders: Set<String> = [
+        "filter", "exclude", "all", "order_by", "select_related", "prefetch_related", "annotate", "values",
+        "values_list", "distinct", "using", "only", "defer", "none", "reverse", "select_for_update", "alias",
+    ]
+
+    /// Manager and queryset methods that run a query (prefixed with `a` in Django's async API).
+    static let djangoTerminals: Set<String> = {
+        let sync: Set<String> = [
+            "get", "create", "get_or_create", "update_or_create", "count", "exists", "first", "last", "aggregate",
+            "bulk_create", "bulk_update", "update", "delete", "in_bulk", "latest", "earliest", "contains",
+            "create_user", "create_superuser",
+        ]
+        return sync.union(sync.map { "a" + $0 })
+    }()
+
+    /// Manager and queryset methods that return one model instance.
+    static let djangoRowFetches: Set<String> = ["get", "create", "first", "last", "latest", "earliest", "aget", "acreate"]
+
+    /// Methods of a model instance that write to the database.
+    static let djangoInstanceMethods: Set<String> = ["save", "delete", "refresh_from_db", "asave", "adelete", "arefresh_from_db"]
+
+    /// Decorators (resolved) that make a function a Celery task.
+    static let celeryTaskDecorators: Set<String> = ["celery.shared_task", "celery.task"]
+
+    /// Methods of a Celery task that send a message to the broker.
+    static let celerySendMethods: Set<String> = ["delay", "apply_async"]
+
+    /// boto3 client methods that stay in the process.
+    static let botoLocalMethods: Set<String> = ["get_paginator", "get_waiter", "can_paginate", "close", "meta", "exceptions"]
 
     /// Module-level functions that are dependency calls.
     static func function(_ name: String) -> Entry? {
@@ -138,6 +216,11 @@ enum Catalog {
             return Entry(kind: .subprocess, library: "os")
         case "asyncio" where last == "create_subprocess_exec" || last == "create_subprocess_shell":
             return Entry(kind: .subprocess, library: "asyncio")
+        case "django.shortcuts" where last == "get_object_or_404" || last == "get_list_or_404":
+            return Entry(kind: .database, library: "django")
+        case "smtplib" where last == "SMTP" || last == "SMTP_SSL":
+            // Given a host, the constructor connects and greets the server.
+            return Entry(kind: .mail, library: "smtplib")
         case "builtins" where last == "open", "io" where last == "open":
             return Entry(kind: .filesystem, library: module)
         default:
@@ -167,7 +250,7 @@ enum Catalog {
             guard name == "connect" || name == "begin" else { return nil }
             return Entry(kind: .database, library: "sqlalchemy")
         case "sqlalchemy.Connection", "sqlalchemy.AsyncConnection", "sqlalchemy.orm.Session", "sqlalchemy.ext.asyncio.AsyncSession":
-            guard ["execute", "commit", "scalars", "scalar", "rollback", "flush", "get", "refresh", "exec"].contains(name) else { return nil }
+            guard ["execute", "commit", "scalars", "scalar", "rollback", "flush", "get", "refresh", "exec", "merge"].contains(name) else { return nil }
             return Entry(kind: .database, library: "sqlalchemy")
         case "redis.Redis", "redis.asyncio.Redis", "redis.Pipeline", "redis.asyncio.Pipeline":
             let local: Set<String> = ["pipeline", "close", "aclose", "connection_pool", "from_url", "lock", "pubsub"]
@@ -180,6 +263,15 @@ enum Catalog {
         case "psycopg.Cursor", "psycopg.AsyncCursor", "psycopg2.cursor":
             guard ["execute", "executemany", "fetchone", "fetchall", "fetchmany", "copy"].contains(name) else { return nil }
             return Entry(kind: .database, library: type.hasPrefix("psycopg2") ? "psycopg2" : "psycopg")
+        case "celery.Celery":
+            guard name == "send_task" else { return nil }
+            return Entry(kind: .queue, library: "celery")
+        case "smtplib.SMTP":
+            guard ["sendmail", "send_message", "login", "starttls", "connect", "ehlo", "helo"].contains(name) else { return nil }
+            return Entry(kind: .mail, library: "smtplib")
+        case "boto3.Client":
+            guard !name.hasPrefix("_"), !botoLocalMethods.contains(name) else { return nil }
+            return Entry(kind: .http, library: "botocore")
         case "asyncpg.Connection", "asyncpg.Pool":
             guard ["fetch", "fetchrow", "fetchval", "execute", "executemany", "copy_records_to_table"].contains(name) else { return nil }
             return Entry(kind: .database, library: "asyncpg")

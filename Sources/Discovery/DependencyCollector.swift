@@ -10,20 +10,28 @@ struct FoundDependency {
 }
 
 /// Finds the calls that leave the process: HTTP clients, databases, caches, sleeps,
-/// subprocesses and file opens, resolved through imports and the objects they are made on.
+/// subprocesses and file opens, resolved through imports and the objects they are made on;
+/// calls through ORMs and task queues are read by `OrmCallResolver`.
 struct DependencyCollector {
     let project: ProjectIndex
     let evaluator: Evaluator
     var found: [FoundDependency] = []
 
     mutating func collect() {
-        // With redis in the app, any method call may be a cache command: resolve them all.
-        let everyCall = project.modules.contains { $0.importsRedis }
+        // With redis or boto3 in the app, any method call may be a cache command or an AWS
+        // request: resolve them all.
+        let everyCall = project.modules.contains { $0.importsRedis || $0.watchedImports.contains("boto3") }
+        let orm = OrmCallResolver(project: project, evaluator: evaluator)
         for moduleIndex in project.modules.indices {
             let info = project.modules[moduleIndex]
             let module = info.module
             for (callIndex, call) in module.calls.enumerated() {
-                if !everyCall, !Self.mayBeDependency(call, watched: info.watchedImports) { continue }
+                let catalogued = everyCall || Self.mayBeDependency(call, watched: info.watchedImports)
+                let throughOrm: Bool = {
+                    guard case .name(let last) = call.chain.last else { return false }
+                    return OrmCallResolver.candidateNames.contains(last)
+                }()
+                if !catalogued && !throughOrm { continue }
                 let scope = module.scope(ofCode: call.calleeStart)
                 let value = evaluator.callee(module: moduleIndex, call: callIndex)
                 var entry: Catalog.Entry?
@@ -41,6 +49,7 @@ struct DependencyCollector {
                 default:
                     break
                 }
+                if entry == nil, throughOrm { entry = orm.entry(module: moduleIndex, call: callIndex) }
                 guard let entry else { continue }
                 let function = enclosingFunction(scope, in: module)
                 let definition = function.map { module.definitions[$0] }

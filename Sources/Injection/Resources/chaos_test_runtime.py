@@ -223,10 +223,39 @@ def _dependency_exception(library, point_id):
             import requests
 
             return requests.exceptions.ConnectionError(message)
-        if root == "sqlalchemy":
+        if root in ("sqlalchemy", "flask_sqlalchemy", "sqlmodel"):
             import sqlalchemy.exc
 
             return sqlalchemy.exc.OperationalError(message, None, ConnectionError(message))
+        if root == "django":
+            import django.db.utils
+
+            return django.db.utils.OperationalError(message)
+        if root == "psycopg2":
+            import psycopg2
+
+            return psycopg2.OperationalError(message)
+        if root == "psycopg":
+            import psycopg
+
+            return psycopg.OperationalError(message)
+        if root == "asyncpg":
+            import asyncpg.exceptions
+
+            return asyncpg.exceptions.ConnectionDoesNotExistError(message)
+        if root == "celery":
+            # Celery sends through kombu; a broker that is down surfaces as kombu's error.
+            import kombu.exceptions
+
+            return kombu.exceptions.OperationalError(message)
+        if root in ("botocore", "boto3"):
+            import botocore.exceptions
+
+            return botocore.exceptions.EndpointConnectionError(endpoint_url="chaos-test://" + point_id)
+        if root == "smtplib":
+            import smtplib
+
+            return smtplib.SMTPServerDisconnected(message)
         if root == "sqlite3":
             import sqlite3
 
@@ -239,7 +268,7 @@ def _dependency_exception(library, point_id):
             import aiohttp
 
             return aiohttp.ClientConnectionError(message)
-    except ImportError:
+    except Exception:  # not importable, or not importable without the app's settings
         pass
     return ConnectionError(message)
 
@@ -264,10 +293,18 @@ def _timeout_exception(library, point_id):
             import aiohttp
 
             return aiohttp.ServerTimeoutError(message)
-        if root in ("sqlite3", "sqlalchemy"):
+        if root == "asyncpg":
+            import asyncpg.exceptions
+
+            return asyncpg.exceptions.QueryCanceledError(message)
+        if root in ("botocore", "boto3"):
+            import botocore.exceptions
+
+            return botocore.exceptions.ReadTimeoutError(endpoint_url="chaos-test://" + point_id)
+        if root in ("sqlite3", "sqlalchemy", "flask_sqlalchemy", "sqlmodel", "django", "psycopg", "psycopg2", "celery", "smtplib"):
             # A database that times out says so with the same OperationalError ("database is locked").
             return _dependency_exception(library, point_id)
-    except ImportError:
+    except Exception:  # not importable, or not importable without the app's settings
         pass
     return TimeoutError(message)
 
@@ -287,7 +324,7 @@ def _status_exception(point_id):
         from starlette.exceptions import HTTPException
 
         return HTTPException(status_code=status, detail=detail)
-    except ImportError:
+    except Exception:  # not importable, or not importable without the app's settings
         return ChaosFault(detail)
 
 
