@@ -35,7 +35,13 @@ struct RunSettings: Sendable {
     static func resolve(_ options: RunOptions, experiment: Experiment, root: URL) throws(RunError) -> RunSettings {
         func inRoot(_ path: String) -> String { path.hasPrefix("/") ? path : root.appendingPathComponent(path).path }
         let python: String
-        if let given = options.python ?? experiment.python {
+        // A flag is read as the shell gave it, relative to the working folder; a path in the
+        // experiment file, which lives in the app, is relative to the app.
+        if let given = options.python {
+            python = given.contains("/") && !given.hasPrefix("/")
+                ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(given).standardized.path
+                : given
+        } else if let given = experiment.python {
             python = given.contains("/") ? inRoot(given) : given
         } else if let venv = [".venv/bin/python", "venv/bin/python"].map(inRoot).first(where: FileManager.default.isExecutableFile) {
             python = venv

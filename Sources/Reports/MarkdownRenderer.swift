@@ -38,12 +38,21 @@ enum MarkdownRenderer {
         switch verdict.outcome {
         case .met: label = "**SLO met.**"
         case .breached: label = "**SLO breached.**"
-        case .noSLO: label = "**No SLO set.**"
+        // The statement itself says "No SLO was set."; a label would say it twice.
+        case .noSLO: label = ""
         case .noData: label = "**No verdict.**"
         }
-        out += "\(label) \(Markdown.inline(verdict.statement))\n\n"
+        out += (label.isEmpty ? "" : label + " ") + "\(Markdown.inline(verdict.statement))\n\n"
+        if let coverage = report.planCoverage { out += "Plan coverage: \(coverage.summary).\n\n" }
         out += "Top issues:\n\n"
-        if report.summary.topIssues.isEmpty {
+        let faultedDependencies = report.chaosConfiguration.points.contains { $0.kind == "dependency" }
+        if report.summary.topIssues.isEmpty, report.chaosConfiguration.absent == nil, !faultedDependencies {
+            // Without a dependency point every error is a fault injected at a handler's entry:
+            // it says nothing about how the app handles a failing backend. Say so, not "no issue".
+            out += "None, and none could be found: no dependency call was faulted (the scan found none that a route "
+                + "reaches, leaving out sleeps and reads of files the app ships), so the errors measured are the faults "
+                + "injected at handler entry themselves.\n\n"
+        } else if report.summary.topIssues.isEmpty {
             out += "None: the analysis found no failure pattern and no static finding.\n\n"
         } else {
             for (index, issue) in report.summary.topIssues.enumerated() {
