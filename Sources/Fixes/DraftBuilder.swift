@@ -28,7 +28,8 @@ enum DraftBuilder {
             }
             if case .object(let exceptions)? = pattern.evidence["exceptions"] {
                 for name in exceptions.keys {
-                    if let root = name.split(separator: ".").first.map(String.init), RecipeWriter.failureClass(root) != nil {
+                    // Only a handler that would catch the traceback's exception answers it.
+                    if let root = name.split(separator: ".").first.map(String.init), ErrorMapping.of(root)?.catches(name) == true {
                         libraries.insert(root)
                     }
                 }
@@ -82,7 +83,6 @@ enum DraftBuilder {
                 guard let app = context.app(for: pattern.endpoints), RecipeWriter.failureClass(library) != nil else {
                     continue
                 }
-                let failure = RecipeWriter.failureClass(library)!.name
                 let location = SourceLocation(file: app.file, line: app.line, function: "")
                 // Starlette answers an unhandled exception with a 500 and then closes the keep-alive
                 // connection without saying so; the next request sent on it fails with a reset. A
@@ -95,19 +95,30 @@ enum DraftBuilder {
                         + "exception Starlette answers 500 and closes the keep-alive connection without `Connection: close`, "
                         + "so the next request sent on it fails. A handled error keeps the connection open."
                     : ""
+                let mapping = ErrorMapping.of(library)!
+                var caught = "It catches only \(library)'s transient errors (\(mapping.summary))"
+                if let broad = mapping.broadClass {
+                    caught += "; a `\(broad)` counts only when it says the database is locked or timed out"
+                        + (mapping.checksInvalidated ? " or the connection was lost" : "")
+                        + ", and any other one (no such table, bad SQL) is re-raised and stays a 500"
+                }
+                caught += "."
                 draft(
-                    .mapDependencyError, "Answer `\(failure)` with 503 and Retry-After instead of 500", at: location,
-                    .safe,
+                    .mapDependencyError, "Answer transient \(library) failures with 503 instead of 500, logged", at: location,
+                    .unsafe,
                     "A \(library) failure escapes the handlers of \(pattern.endpoints.count) endpoint(s)"
                         + (share.map { " (\($0) of the traffic)" } ?? "")
-                        + " and the framework answers 500, which says the server is broken. An error handler on the "
-                        + "app answers `\(failure)` with 503 and `Retry-After: 5`, which says to come back; the "
-                        + "success path is unchanged."
-                        + (RecipeWriter.errorAnswerClass(library).map {
-                            " An error status the dependency answered (`\($0)`) becomes 502: retrying later would not change it."
-                        } ?? "") + dropped,
-                    "Errors caused by \(library) become 503 with Retry-After, so clients and load balancers back off "
-                        + "instead of treating the app as broken."
+                        + " and the framework answers 500, which says the server is broken. An error handler on the app "
+                        + "answers 503 with `Retry-After` instead, which says to come back, and logs the traceback. "
+                        + caught
+                        + (mapping.answered.map {
+                            " An error the dependency answered (`\($0.name)`) keeps a 4xx status and its `Retry-After`; an "
+                                + "upstream 5xx becomes 503."
+                        } ?? "")
+                        + (mapping.timeout.map { " A timeout (`\($0)`) answers 504." } ?? "")
+                        + " It changes the status clients see, so it is unsafe: review it." + dropped,
+                    "Errors caused by \(library) become 503 (or 504) with their traceback in the log, so clients and load "
+                        + "balancers back off instead of treating the app as broken."
                         + (dropsConnections
                             ? " The requests that failed with a reset after such an error succeed." : " The error rate itself does not change."),
                     edits: context.file(app.file).flatMap { RecipeWriter.mapError(library: library, app: app, in: $0) },

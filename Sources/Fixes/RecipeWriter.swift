@@ -16,43 +16,9 @@ enum RecipeWriter {
         }
     }
 
-    /// The base class of the errors a dependency raises when it fails: what a 503 handler catches.
+    /// What a 503 handler catches for a library (see ``ErrorMapping``): its first class names it.
     static func failureClass(_ library: String) -> (name: String, imports: [String])? {
-        switch library.split(separator: ".").first.map(String.init) ?? library {
-        case "httpx": ("httpx.HTTPError", ["import httpx"])
-        case "requests": ("requests.RequestException", ["import requests"])
-        case "aiohttp": ("aiohttp.ClientError", ["import aiohttp"])
-        case "sqlite3": ("sqlite3.OperationalError", ["import sqlite3"])
-        case "sqlalchemy": ("sqlalchemy.exc.OperationalError", ["import sqlalchemy.exc"])
-        case "redis": ("redis.exceptions.ConnectionError", ["import redis.exceptions"])
-        case "psycopg2": ("psycopg2.OperationalError", ["import psycopg2"])
-        case "pymongo": ("pymongo.errors.ConnectionFailure", ["import pymongo.errors"])
-        default: nil
-        }
-    }
-
-    /// The error an HTTP client raises when the dependency answered, with an error status: a 502,
-    /// not a 503, since retrying later will not change the answer.
-    static func errorAnswerClass(_ root: String) -> String? {
-        switch root {
-        case "httpx": "httpx.HTTPStatusError"
-        case "requests": "requests.HTTPError"
-        case "aiohttp": "aiohttp.ClientResponseError"
-        default: nil
-        }
-    }
-
-    /// The handler's first lines: why it exists, and a 502 for an error the dependency answered.
-    static func handlerPreamble(root: String, unit: String, error: String, answer502: String) -> [String] {
-        guard let answered = errorAnswerClass(root) else {
-            return [unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After, not 500."]
-        }
-        return [
-            unit + "# chaos-test fix: a failing \(root) dependency answers 503 with Retry-After (502 when it",
-            unit + "# answered with an error), not 500.",
-            unit + "if isinstance(\(error), \(answered)):",
-            unit + unit + answer502,
-        ]
+        ErrorMapping.of(library).map { ($0.handled[0], $0.imports) }
     }
 
     static func importEdits(_ lines: [String], in file: EditableFile) -> [SourceEdit] {
@@ -176,7 +142,7 @@ enum RecipeWriter {
     /// Registers an error handler on the app that answers the library's failures with 503 and
     /// Retry-After. FastAPI, Starlette and Flask; for a factory, inside it before `return app`.
     static func mapError(library: String, app: AppObject, in file: EditableFile) -> [SourceEdit]? {
-        guard let failure = failureClass(library) else { return nil }
+        guard let mapping = ErrorMapping.of(library) else { return nil }
         let root = library.split(separator: ".").first.map(String.init) ?? library
         let handler = "\(root)_unavailable"
         let nl = String(decoding: file.newline, as: UTF8.self)
@@ -202,35 +168,49 @@ enum RecipeWriter {
             at = file.raw.count
         }
         if file.definesTopLevel(handler) { return nil }
+        var sentence = "chaos-test fix: a transient \(root) failure answers 503"
+        if mapping.timeout != nil { sentence += " (504 on a timeout)" }
+        sentence += " instead of a bare 500, and its traceback is logged."
+        if mapping.answered != nil { sentence += " An upstream 4xx keeps its status; an upstream Retry-After is kept." }
+        let why = wrapComment(sentence, width: 76).map { unit + "# " + $0 }
         var lines: [String] = []
-        var imports = failure.imports
+        var imports = mapping.imports
         switch app.framework {
         case .fastapi, .starlette:
+            imports.append("import logging")
             imports.append(app.framework == .fastapi ? "from fastapi.responses import JSONResponse" : "from starlette.responses import JSONResponse")
-            lines = ["async def \(handler)(request, exc):"]
-            lines += handlerPreamble(
-                root: root, unit: unit, error: "exc",
-                answer502: "return JSONResponse(status_code=502, content={\"detail\": \"a dependency answered with an error\"})")
-            lines += [
-                unit + "return JSONResponse(",
-                unit + unit + "status_code=503,",
-                unit + unit + "content={\"detail\": \"a dependency is unavailable; try again shortly\"},",
-                unit + unit + "headers={\"Retry-After\": \"5\"},",
-                unit + ")",
-                "",
-                "",
-                "\(variable).add_exception_handler(\(failure.name), \(handler))",
+            let log = [
+                "logging.getLogger(__name__).error(",
+                unit + "\"dependency failed: %s %s\", request.method, request.url.path, exc_info=exc",
+                ")",
             ]
+            lines = ["async def \(handler)(request, exc):"] + why
+            lines += mapping.body(error: "exc", unit: unit, log: log) { status, detail, headers in
+                var out = ["return JSONResponse(", unit + "status_code=\(status),", unit + "content={\"detail\": \"\(detail)\"},"]
+                if let headers {
+                    out.append(
+                        unit + (headers == "retry_after"
+                            ? "headers={\"Retry-After\": retry_after} if retry_after else None,"
+                            : "headers={\"Retry-After\": \(headers)},"))
+                }
+                return out + [")"]
+            }.map { unit + $0 }
+            lines += [""]
+            lines += mapping.handled.map { "\(variable).add_exception_handler(\($0), \(handler))" }
         case .flask:
-            lines = ["def \(handler)(error):"]
-            lines += handlerPreamble(
-                root: root, unit: unit, error: "error", answer502: "return {\"error\": \"a dependency answered with an error\"}, 502")
-            lines += [
-                unit + "return {\"error\": \"a dependency is unavailable; try again shortly\"}, 503, {\"Retry-After\": \"5\"}",
-                "",
-                "",
-                "\(variable).register_error_handler(\(failure.name), \(handler))",
-            ]
+            let log = ["\(variable).logger.error(\"a dependency failed\", exc_info=error)"]
+            lines = ["def \(handler)(error):"] + why
+            lines += mapping.body(error: "error", unit: unit, log: log) { status, detail, headers in
+                guard let headers else { return ["return {\"error\": \"\(detail)\"}, \(status)"] }
+                return [
+                    "return (", unit + "{\"error\": \"\(detail)\"},", unit + "\(status),",
+                    unit + (headers == "retry_after"
+                        ? "{\"Retry-After\": retry_after} if retry_after else {}," : "{\"Retry-After\": \(headers)},"),
+                    ")",
+                ]
+            }.map { unit + $0 }
+            lines += [""]
+            lines += mapping.handled.map { "\(variable).register_error_handler(\($0), \(handler))" }
         case .django:
             return nil
         }
@@ -238,13 +218,31 @@ enum RecipeWriter {
         if app.factory {
             // Inside the factory: no blank-line pairs, the function's own indentation.
             text += nl
-            for line in lines where !line.isEmpty { text += indent + line + nl }
+            for line in lines { text += line.isEmpty ? nl : indent + line + nl }
         } else {
+            // Two blank lines around the top-level function, as PEP 8 and ruff's E30x want.
             if let last = file.raw.last, last != 0x0A { text += nl }
-            text += nl + nl + lines.joined(separator: nl) + nl
+            let blankBefore = lines.firstIndex(of: "").map { lines[..<$0] } ?? lines[...]
+            let after = lines.firstIndex(of: "").map { lines[($0 + 1)...] } ?? []
+            text += nl + nl + blankBefore.joined(separator: nl) + nl + nl + nl + after.joined(separator: nl) + nl
         }
         let insertion = SourceEdit(range: at..<at, replacement: Array(text.utf8))
         return [insertion] + importEdits(imports, in: file)
+    }
+
+    /// Words of a comment in lines of at most `width` characters.
+    static func wrapComment(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty, current.count + 1 + word.count > width {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     // MARK: client reuse

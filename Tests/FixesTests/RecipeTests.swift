@@ -78,7 +78,9 @@ struct RecipeTests {
         // A 503 handler for the Flask app answers the unhandled error.
         let mapping = try #require(proposals.first { $0.recipe == "map-dependency-error" })
         let mapped = try proposed.applied(mapping, "app.py")
-        #expect(mapped.contains("app.register_error_handler(requests.RequestException, requests_unavailable)\r\n"))
+        #expect(mapped.contains("app.register_error_handler(requests.ConnectionError, requests_unavailable)\r\n"))
+        #expect(!mapped.contains("requests.RequestException"), "a URL with no scheme is a bug, not a 503")
+        #expect(!mapped.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "a handler line lost its CRLF")
         // Rescuing fixes first: the retry outranks the 503 mapping at equal impact.
         #expect(retry.priority < mapping.priority)
     }
@@ -151,7 +153,7 @@ struct RecipeTests {
             patterns: [pattern(.unhandledDependencyError, "inventory.py", 10, evidence: ["library": .string("requests")])])
         let mapping = try #require(proposed.output.proposals.proposals.first { $0.recipe == "map-dependency-error" })
         let after = try proposed.applied(mapping, "inventory.py")
-        #expect(after.contains("    app.register_error_handler(requests.RequestException, requests_unavailable)\n    return app\n"))
+        #expect(after.contains("    app.register_error_handler(requests.ConnectionError, requests_unavailable)\n    return app\n"))
     }
 
     @Test func aFileChangedSinceTheRunGetsNoDiff() throws {

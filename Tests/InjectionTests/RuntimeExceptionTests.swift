@@ -18,9 +18,11 @@ struct RuntimeExceptionTests {
         "sqlalchemy/__init__.py": "",
         "sqlalchemy/exc.py": """
             class OperationalError(Exception):
-                def __init__(self, statement, params, orig):
+                # SQLAlchemy's own signature: a dropped connection is marked invalidated.
+                def __init__(self, statement, params, orig, connection_invalidated=False):
                     super().__init__(statement)
                     self.statement, self.params, self.orig = statement, params, orig
+                    self.connection_invalidated = connection_invalidated
             """,
         "kombu/__init__.py": "", "kombu/exceptions.py": "class OperationalError(Exception): pass\n",
         "botocore/__init__.py": "",
@@ -61,6 +63,9 @@ struct RuntimeExceptionTests {
             assert got == want, (library, got, want)
         e = rt._dependency_exception("flask_sqlalchemy", "p")
         assert isinstance(e.orig, ConnectionError) and "flask_sqlalchemy" in e.statement, vars(e)
+        assert e.connection_invalidated, vars(e)
+        # SQLite fails transiently with "database is locked": what a fix's handler looks for.
+        assert "database is locked" in str(rt._dependency_exception("sqlite3", "p"))
         assert "p" in rt._dependency_exception("botocore", "p").endpoint_url
         t = rt._timeout_exception("django", "p")
         assert type(t).__module__ == "django.db.utils", t

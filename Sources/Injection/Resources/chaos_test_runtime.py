@@ -226,7 +226,10 @@ def _dependency_exception(library, point_id):
         if root in ("sqlalchemy", "flask_sqlalchemy", "sqlmodel"):
             import sqlalchemy.exc
 
-            return sqlalchemy.exc.OperationalError(message, None, ConnectionError(message))
+            # As a dropped connection looks: SQLAlchemy marks the connection invalidated.
+            return sqlalchemy.exc.OperationalError(
+                message, None, ConnectionError(message), connection_invalidated=True
+            )
         if root == "django":
             import django.db.utils
 
@@ -259,7 +262,8 @@ def _dependency_exception(library, point_id):
         if root == "sqlite3":
             import sqlite3
 
-            return sqlite3.OperationalError(message)
+            # SQLite's transient failure: another writer holds the lock past the busy timeout.
+            return sqlite3.OperationalError("database is locked (%s)" % message)
         if root == "redis":
             import redis.exceptions
 
