@@ -25,9 +25,13 @@ final class CookieJar: Sendable {
         let parsed = setCookies.compactMap { Self.parse($0, requestPath: requestPath, now: now) }
         cookies.withLock { cookies in
             for cookie in parsed {
-                cookies.removeAll { $0.name == cookie.name && $0.path == cookie.path }
-                if let expiresAt = cookie.expiresAt, expiresAt <= now { continue }
-                cookies.append(cookie)
+                let live = (cookie.expiresAt ?? .infinity) > now
+                // A replaced cookie keeps its place: RFC 6265 orders equal paths by creation time.
+                if let index = cookies.firstIndex(where: { $0.name == cookie.name && $0.path == cookie.path }) {
+                    if live { cookies[index] = cookie } else { cookies.remove(at: index) }
+                } else if live {
+                    cookies.append(cookie)
+                }
             }
         }
     }
@@ -41,7 +45,9 @@ final class CookieJar: Sendable {
             return cookies.filter { Self.pathMatches(requestPath, cookiePath: $0.path) }
         }
         guard !matching.isEmpty else { return nil }
-        return matching.sorted { $0.path.count > $1.path.count }.map { "\($0.name)=\($0.value)" }
+        // Stable on purpose: among equal paths, the older cookie first.
+        let ordered = matching.enumerated().sorted { ($0.element.path.count, $1.offset) > ($1.element.path.count, $0.offset) }
+        return ordered.map(\.element).map { "\($0.name)=\($0.value)" }
             .joined(separator: "; ")
     }
 

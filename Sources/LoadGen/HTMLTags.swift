@@ -41,7 +41,9 @@ enum HTMLTags {
                         cursor += 1
                     } else {
                         let valueStart = cursor
-                        while cursor < bytes.count, !isSpace(bytes[cursor]), bytes[cursor] != UInt8(ascii: ">") { cursor += 1 }
+                        while cursor < bytes.count, !isSpace(bytes[cursor]), bytes[cursor] != UInt8(ascii: ">"),
+                            !(bytes[cursor] == UInt8(ascii: "/") && cursor + 1 < bytes.count && bytes[cursor + 1] == UInt8(ascii: ">"))
+                        { cursor += 1 }
                         value = String(decoding: bytes[valueStart..<cursor], as: UTF8.self)
                     }
                 }
