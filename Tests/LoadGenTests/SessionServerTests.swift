@@ -60,6 +60,23 @@ import Testing
         #expect(stats["login_pages"] as? Int == logins)
     }
 
+    /// Django keeps the token in a `csrftoken` cookie and wants it back in the form, then in
+    /// `X-CSRFToken` on every later POST.
+    @Test func djangoStyleCSRFOnTheLoginAndOnLaterPosts() async throws {
+        let server = try SessionAppServer()
+        defer { server.stop() }
+        let plan = """
+            login: {path: /django/login, page: /django/form, form: {username: ada, password: "{env.CHAOS_PASSWORD}"}, csrf: true}
+            requests:
+              - {method: POST, path: /django/notes, json: {text: hi}}
+            """
+        let results = try await run(
+            plan, environment: ["CHAOS_PASSWORD": "lovelace"], server: server,
+            phases: [PhaseSpec(name: "baseline", shape: .closed(concurrency: 2), requests: 6)])
+        #expect(results[0].notes.isEmpty)
+        #expect(results[0].summary["POST /django/notes"]?.ok == 6)
+    }
+
     @Test func refusedLoginStopsThePhaseAndSaysWhatAnswered() async throws {
         let server = try SessionAppServer()
         defer { server.stop() }

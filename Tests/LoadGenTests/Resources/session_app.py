@@ -105,6 +105,40 @@ def limited():
     return jsonify(ok=True)
 
 
+@app.get("/django/form")
+def django_form():
+    """Django's way: the token in a `csrftoken` cookie and in the form's csrfmiddlewaretoken."""
+    token = request.cookies.get("csrftoken") or secrets.token_hex(16)
+    response = app.make_response(
+        '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="%s">'
+        '<input type="password" name="password"></form>' % token
+    )
+    response.set_cookie("csrftoken", token, max_age=31449600, path="/", samesite="Lax")
+    return response
+
+
+@app.post("/django/login")
+def django_login():
+    token = request.cookies.get("csrftoken")
+    if not token or request.form.get("csrfmiddlewaretoken") != token:
+        return "CSRF verification failed", 403
+    if USERS.get(request.form.get("username")) != request.form.get("password"):
+        return django_form()
+    session["user"] = request.form["username"]
+    return redirect("/me")
+
+
+@app.post("/django/notes")
+def django_notes():
+    """Unsafe methods need X-CSRFToken equal to the csrftoken cookie, as Django's AJAX rule says."""
+    token = request.cookies.get("csrftoken")
+    if not token or request.headers.get("X-CSRFToken") != token:
+        return "CSRF verification failed", 403
+    if "user" not in session:
+        return jsonify(error="log in first"), 401
+    return jsonify(id=1), 201
+
+
 @app.get("/stats")
 def stats():
     with LOCK:
