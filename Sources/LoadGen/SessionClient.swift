@@ -91,6 +91,11 @@ struct SessionClient: Sendable {
                 guard (200..<400).contains(answer.status) else {
                     throw SessionFailure(description: "\(what) answered \(answer.status)\(Self.snippet(answer)); check the credentials and the login path")
                 }
+                if (300..<400).contains(answer.status), let location = answer.location,
+                    [login.path, login.page].contains(Self.path(of: location))
+                {
+                    throw SessionFailure(description: "\(what) answered \(answer.status) back to \(location): the app refused the credentials\(token == nil ? "" : " or the CSRF token")")
+                }
                 if let pointer = login.token {
                     let document = answer.body.flatMap { try? JSONValue.parse(Data($0)) }
                     guard (200..<300).contains(answer.status), let value = document?.value(atPointer: pointer),
@@ -145,6 +150,16 @@ struct SessionClient: Sendable {
         } catch {
             return .failure(SessionFailure(description: "setup: \(error); the phase was not run"))
         }
+    }
+
+    /// The path of a `Location` value, absolute or relative, without its query.
+    static func path(of location: String) -> String {
+        var rest = Substring(location)
+        if let scheme = rest.range(of: "://") {
+            rest = rest[scheme.upperBound...]
+            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        }
+        return String(rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
 
     /// `: <first bytes of the body>` for a message, or nothing when the body is empty.

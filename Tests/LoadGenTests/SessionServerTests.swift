@@ -92,6 +92,17 @@ import Testing
         #expect(results[0].notes.contains { $0.contains("login POST /login answered 200 with the login form again") })
     }
 
+    @Test func loginRedirectedBackToItselfIsRefused() async throws {
+        let server = try SessionAppServer()
+        defer { server.stop() }
+        let plan = "login: {path: /bounce-login, form: {username: ada, password: nope}}\nrequests:\n  - {method: GET, path: /me}\n"
+        let results = try await run(
+            plan, server: server, phases: [PhaseSpec(name: "baseline", shape: .closed(concurrency: 1), requests: 3)])
+        #expect(results[0].completed == 0)
+        #expect(results[0].notes.contains { $0.contains("login POST /bounce-login answered 302 back to /bounce-login?error=1") })
+        #expect(SessionClient.path(of: "http://127.0.0.1:8000/bounce-login?error=1") == "/bounce-login")
+    }
+
     @Test func loginWithoutTheCSRFTokenIsRefusedByTheApp() async throws {
         let server = try SessionAppServer()
         defer { server.stop() }
