@@ -22,7 +22,6 @@ final class PhaseExecution: Sendable {
     private struct State {
         var issued = 0
         var unitsStarted = 0
-        var launched = 0
         var inFlight = 0
         var activeUnits = 0
         var schedulerDone = false
@@ -125,13 +124,15 @@ final class PhaseExecution: Sendable {
     /// wait a 429 asked for.
     private func closedWorker(_ user: VirtualUser) {
         startUnit(user: user, scheduledMono: nil) { exhausted in
+            let backoff = user.takeBackoff()
             if exhausted {
                 self.runner.users.give(user)
                 self.state.withLock { $0.activeUnits -= 1 }
                 self.checkDone()
-            } else if case var wait = user.takeBackoff(), wait > 0 {
-                if let deadline = self.deadlineMono { wait = min(wait, max(0, deadline - WallClock.monotonicNs())) }
-                self.loop.scheduleTask(in: .nanoseconds(Int64(wait))) { self.closedWorker(user) }
+            } else if backoff > 0 {
+                // Never sleep past the phase's end: the wait would only delay the phase's finish.
+                let remaining = self.deadlineMono.map { max(0, $0 - WallClock.monotonicNs()) } ?? backoff
+                self.loop.scheduleTask(in: .nanoseconds(Int64(min(backoff, remaining)))) { self.closedWorker(user) }
             } else {
                 // Go through a loop so a chain of instant failures cannot grow the stack; the loop that
                 // completed the request is the current one, so this costs no cross-thread wake-up.
@@ -155,7 +156,6 @@ final class PhaseExecution: Sendable {
             while state.nextDueOffset <= elapsed && state.activeUnits < maxInFlight {
                 units.append(startMono + Int(state.nextDueOffset))
                 state.nextDueOffset += now < state.throttledUntilMono ? 2 * interval : interval
-                state.launched += 1
                 state.activeUnits += 1
             }
             return units
