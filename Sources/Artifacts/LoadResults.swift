@@ -250,8 +250,11 @@ public struct EndpointSummary: Codable, Sendable, Equatable {
     public var ok: Int
     /// 5xx responses and transport errors.
     public var errors: Int
-    /// 4xx responses, counted apart from errors.
+    /// 4xx responses other than 429, counted apart from errors.
     public var clientErrors: Int
+    /// 429 answers: the app throttled the generator. Neither errors nor successes; absent when
+    /// there were none (and in files written before it existed, which counted them as client errors).
+    public var throttled: Int?
     /// errors / count, 0 when there were no requests.
     public var errorRate: Double
     public var p50Us: Int
@@ -264,6 +267,7 @@ public struct EndpointSummary: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case count, ok, errors
         case clientErrors = "client_errors"
+        case throttled
         case errorRate = "error_rate"
         case p50Us = "p50_us"
         case p90Us = "p90_us"
@@ -275,8 +279,9 @@ public struct EndpointSummary: Codable, Sendable, Equatable {
 
     public init(
         count: Int, ok: Int, errors: Int, clientErrors: Int, errorRate: Double, p50Us: Int,
-        p90Us: Int, p95Us: Int, p99Us: Int, p999Us: Int, maxUs: Int
+        p90Us: Int, p95Us: Int, p99Us: Int, p999Us: Int, maxUs: Int, throttled: Int? = nil
     ) {
+        self.throttled = throttled
         self.count = count
         self.ok = ok
         self.errors = errors

@@ -14,6 +14,8 @@ struct CompiledPlan: Sendable {
     let units: [Unit]
     let cumulativeWeights: [UInt64]
     let params: [String: [JSONValue]]
+    let login: PlanLogin?
+    let setup: [CompiledRequest]
 
     init(_ plan: LoadPlan, baseURL: String) {
         var units: [Unit] = []
@@ -32,6 +34,8 @@ struct CompiledPlan: Sendable {
         self.units = units
         self.cumulativeWeights = cumulative
         self.params = plan.params
+        self.login = plan.login
+        self.setup = plan.setup.map { CompiledRequest($0, planHeaders: plan.headers, baseURL: baseURL) }
     }
 
     /// A unit chosen in proportion to the weights.
@@ -55,6 +59,7 @@ struct CompiledRequest: Sendable {
     let path: String
     let headers: HTTPHeaders
     let json: JSONValue?
+    let form: [String: String]?
     /// The body, when it has no placeholders and so is the same for every request.
     let constantBody: ByteBuffer?
     let params: [String: [JSONValue]]
@@ -70,23 +75,37 @@ struct CompiledRequest: Sendable {
         path = request.path
         var merged = planHeaders
         for (key, value) in request.headers { merged[key] = value }
-        if request.json != nil, !merged.keys.contains(where: { $0.lowercased() == "content-type" }) {
-            merged["Content-Type"] = "application/json"
+        if request.json != nil || request.form != nil, !merged.keys.contains(where: { $0.lowercased() == "content-type" }) {
+            merged["Content-Type"] = request.form != nil ? FormEncoding.contentType : "application/json"
         }
         headers = HTTPHeaders(merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         json = request.json
+        form = request.form
         if let json = request.json, !PlanTemplate.containsPlaceholder(json) {
             constantBody = ByteBuffer(bytes: json.serialized())
+        } else if let form = request.form, form.values.allSatisfy({ PlanTemplate.placeholders(in: $0).isEmpty }) {
+            constantBody = ByteBuffer(bytes: FormEncoding.encode(form))
         } else {
             constantBody = nil
         }
         params = request.params
         extract = request.extract
-        if PlanTemplate.placeholders(in: request.path).isEmpty && (request.json == nil || constantBody != nil) {
+        if PlanTemplate.placeholders(in: request.path).isEmpty && (request.json == nil && request.form == nil || constantBody != nil) {
             prebuilt = try? HTTPClient.Request(
                 url: baseURL + request.path, method: method, headers: headers, body: constantBody.map { .byteBuffer($0) })
         } else {
             prebuilt = nil
         }
     }
+
+    /// The body with placeholders filled from `lookup`; nil for a request without one.
+    func body(_ lookup: (String) -> JSONValue?) -> [UInt8]? {
+        if let constantBody { return Array(constantBody.readableBytesView) }
+        if let json { return PlanTemplate.fill(json, lookup).serialized() }
+        if let form { return FormEncoding.encode(form.mapValues { PlanTemplate.fill($0, encode: false, lookup) }) }
+        return nil
+    }
+
+    /// Methods that change state, on which Django wants the CSRF token.
+    var isUnsafe: Bool { ![HTTPMethod.GET, .HEAD, .OPTIONS].contains(method) }
 }

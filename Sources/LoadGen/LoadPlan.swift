@@ -13,13 +13,21 @@ public struct LoadPlan: Sendable, Equatable {
     public var params: [String: [JSONValue]]
     public var requests: [PlanRequest]
     public var flows: [PlanFlow]
+    /// How each virtual user logs in before its first request; nil when the app needs no login.
+    public var login: PlanLogin?
+    /// Requests run once, after a login, before the first phase; their `extract:` values fill
+    /// `{name}` in every request of the plan (create a project, then load `/projects/{project_id}`).
+    public var setup: [PlanRequest]
     /// Routes the synthesizers could not build a valid request for, with the reason; never guessed.
     public var unsynthesized: [String]
 
     public init(
         source: String, headers: [String: String] = [:], params: [String: [JSONValue]] = [:],
-        requests: [PlanRequest] = [], flows: [PlanFlow] = [], unsynthesized: [String] = []
+        requests: [PlanRequest] = [], flows: [PlanFlow] = [], unsynthesized: [String] = [],
+        login: PlanLogin? = nil, setup: [PlanRequest] = []
     ) {
+        self.login = login
+        self.setup = setup
         self.source = source
         self.headers = headers
         self.params = params
@@ -48,6 +56,9 @@ public struct PlanRequest: Sendable, Equatable {
     public var path: String
     public var headers: [String: String]
     public var json: JSONValue?
+    /// Fields sent as an `application/x-www-form-urlencoded` body instead of `json`; values may
+    /// hold placeholders.
+    public var form: [String: String]?
     public var weight: Int
     public var params: [String: [JSONValue]]
     /// Values to take from this step's JSON response: variable name to RFC 6901 pointer.
@@ -56,8 +67,9 @@ public struct PlanRequest: Sendable, Equatable {
     public init(
         name: String? = nil, method: String, path: String, headers: [String: String] = [:],
         json: JSONValue? = nil, weight: Int = 1, params: [String: [JSONValue]] = [:],
-        extract: [String: String] = [:]
+        extract: [String: String] = [:], form: [String: String]? = nil
     ) {
+        self.form = form
         self.method = method.uppercased()
         self.path = path
         self.name = name ?? "\(method.uppercased()) \(path)"

@@ -225,6 +225,7 @@ struct Accumulator {
     var ok = 0
     var errors = 0
     var clientErrors = 0
+    var throttled = 0
     var histogram = Histogram<UInt64>(
         highestTrackableValue: LoadRecorder.highestTrackableUs, numberOfSignificantValueDigits: .three)
 
@@ -232,6 +233,8 @@ struct Accumulator {
         count += 1
         if record.error != nil {
             errors += 1
+        } else if record.status == 429 {
+            throttled += 1
         } else if let status = record.status, (400..<500).contains(status) {
             clientErrors += 1
         } else {
@@ -247,6 +250,6 @@ struct Accumulator {
             count: count, ok: ok, errors: errors, clientErrors: clientErrors,
             errorRate: count == 0 ? 0 : Double(errors) / Double(count),
             p50Us: at(50), p90Us: at(90), p95Us: at(95), p99Us: at(99), p999Us: at(99.9),
-            maxUs: count == 0 ? 0 : Int(histogram.maxRecorded))
+            maxUs: count == 0 ? 0 : Int(histogram.maxRecorded), throttled: throttled == 0 ? nil : throttled)
     }
 }

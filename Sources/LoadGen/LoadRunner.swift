@@ -13,6 +13,11 @@ public final class LoadRunner: Sendable {
     public let configuration: LoadConfiguration
     let client: HTTPClient
     let baseURL: String
+    /// The plan's `setup:` values, made once for all the phases of this runner.
+    let setup = SessionSetup()
+    /// Virtual users idle between units and phases: their sessions outlive a phase, so a user
+    /// logs in once per run, not again in the chaos phase.
+    let users = UserPool()
 
     private init(configuration: LoadConfiguration, client: HTTPClient) {
         self.configuration = configuration

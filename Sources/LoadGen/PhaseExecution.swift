@@ -22,7 +22,6 @@ final class PhaseExecution: Sendable {
     private struct State {
         var issued = 0
         var unitsStarted = 0
-        var launched = 0
         var inFlight = 0
         var activeUnits = 0
         var schedulerDone = false
@@ -31,6 +30,13 @@ final class PhaseExecution: Sendable {
         var finished = false
         var completed = 0
         var notes: [String: Int] = [:]
+        /// The setup steps' values, under every unit's own variables.
+        var globals: [String: JSONValue] = [:]
+        /// The open model's next scheduled instant, in nanoseconds after the start.
+        var nextDueOffset: Double = 0
+        /// Until this instant the open model sends at half its rate, after a 429.
+        var throttledUntilMono = 0
+        var throttleNoted = false
         var continuation: CheckedContinuation<Void, Never>?
     }
 
@@ -44,6 +50,7 @@ final class PhaseExecution: Sendable {
     private let deadlineMono: Int?
     private let timeout: TimeAmount
     private let phaseStream: UInt64
+    private let session: SessionClient
     private let state = Mutex(State())
 
     init(runner: LoadRunner, phase: PhaseSpec, recorder: LoadRecorder?) {
@@ -57,6 +64,9 @@ final class PhaseExecution: Sendable {
         startWall = WallClock.nowUnixNs()
         deadlineMono = phase.durationSeconds.map { start + Int($0 * 1e9) }
         timeout = .nanoseconds(Int64(runner.configuration.timeoutSeconds * 1e9))
+        session = SessionClient(
+            client: runner.client, baseURL: runner.baseURL, timeout: timeout,
+            bodyCap: runner.configuration.maxResponseBodyBytes)
         // FNV-1a of the name: String.hashValue is randomized per process, which would break --seed.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in phase.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
@@ -64,6 +74,14 @@ final class PhaseExecution: Sendable {
     }
 
     func run(stop: StopSignal) async -> (completed: Int, interrupted: Bool, notes: [String]) {
+        if !plan.setup.isEmpty {
+            let plan = self.plan
+            let session = self.session
+            switch await runner.setup.values({ await session.setup(plan, user: VirtualUser()) }) {
+            case .success(let values): state.withLock { $0.globals = values }
+            case .failure(let failure): return (0, false, [failure.description])
+            }
+        }
         // A stop that comes before the continuation is stored only sets `stopping`;
         // the checkDone() after start() then ends the phase.
         let token = stop.onStop { [self] in beginStop(interrupted: true) }
@@ -88,7 +106,10 @@ final class PhaseExecution: Sendable {
         case .closed(let concurrency):
             let workers = max(1, concurrency)
             state.withLock { $0.activeUnits = workers; $0.schedulerDone = true }
-            for _ in 0..<workers { loop.execute { self.closedWorker() } }
+            for _ in 0..<workers {
+                let user = runner.users.take()
+                loop.execute { self.closedWorker(user) }
+            }
         case .open(let rps, let maxInFlight):
             let interval = 1e9 / max(rps, 0.001)
             loop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { task in
@@ -99,24 +120,32 @@ final class PhaseExecution: Sendable {
 
     // MARK: Models
 
-    /// A closed-model virtual user: the next unit starts when the previous one ends.
-    private func closedWorker() {
-        startUnit(scheduledMono: nil) { exhausted in
+    /// A closed-model virtual user: the next unit starts when the previous one ends, or after the
+    /// wait a 429 asked for.
+    private func closedWorker(_ user: VirtualUser) {
+        startUnit(user: user, scheduledMono: nil) { exhausted in
+            let backoff = user.takeBackoff()
             if exhausted {
+                self.runner.users.give(user)
                 self.state.withLock { $0.activeUnits -= 1 }
                 self.checkDone()
+            } else if backoff > 0 {
+                // Never sleep past the phase's end: the wait would only delay the phase's finish.
+                let remaining = self.deadlineMono.map { max(0, $0 - WallClock.monotonicNs()) } ?? backoff
+                self.loop.scheduleTask(in: .nanoseconds(Int64(min(backoff, remaining)))) { self.closedWorker(user) }
             } else {
                 // Go through a loop so a chain of instant failures cannot grow the stack; the loop that
                 // completed the request is the current one, so this costs no cross-thread wake-up.
-                (MultiThreadedEventLoopGroup.currentEventLoop ?? self.loop).execute { self.closedWorker() }
+                (MultiThreadedEventLoopGroup.currentEventLoop ?? self.loop).execute { self.closedWorker(user) }
             }
         }
     }
 
     /// The open model's clock: every millisecond, start each unit whose scheduled instant has come.
+    /// Units are spaced by `interval`, or twice that for 5 s after a 429.
     private func launchDueUnits(interval: Double, maxInFlight: Int, task: RepeatedTask) {
         let now = WallClock.monotonicNs()
-        let due = Int(Double(now - startMono) / interval) + 1
+        let elapsed = Double(now - startMono)
         let units: [Int]? = state.withLock { state in
             if let deadlineMono, now >= deadlineMono { state.stopping = true }
             if state.stopping {
@@ -124,9 +153,9 @@ final class PhaseExecution: Sendable {
                 return nil
             }
             var units: [Int] = []
-            while state.launched < due && state.activeUnits < maxInFlight {
-                units.append(state.launched)
-                state.launched += 1
+            while state.nextDueOffset <= elapsed && state.activeUnits < maxInFlight {
+                units.append(startMono + Int(state.nextDueOffset))
+                state.nextDueOffset += now < state.throttledUntilMono ? 2 * interval : interval
                 state.activeUnits += 1
             }
             return units
@@ -136,8 +165,10 @@ final class PhaseExecution: Sendable {
             checkDone()
             return
         }
-        for unit in units {
-            startUnit(scheduledMono: startMono + Int(Double(unit) * interval)) { exhausted in
+        for scheduled in units {
+            let user = runner.users.take()
+            startUnit(user: user, scheduledMono: scheduled) { exhausted in
+                self.runner.users.give(user)
                 self.state.withLock { state in
                     state.activeUnits -= 1
                     if exhausted { state.stopping = true }
@@ -150,34 +181,52 @@ final class PhaseExecution: Sendable {
     // MARK: Units
 
     /// Runs one request or one flow; `done(true)` means nothing more may be sent in this phase.
-    private func startUnit(scheduledMono: Int?, done: @escaping @Sendable (Bool) -> Void) {
-        let index = state.withLock { state in
+    /// A user that has not logged in yet does so first; a refused login stops the phase.
+    private func startUnit(user: VirtualUser, scheduledMono: Int?, done: @escaping @Sendable (Bool) -> Void) {
+        if let login = plan.login, !user.isLoggedIn {
+            guard !state.withLock({ $0.stopping }) else { return done(true) }
+            session.login(login, user: user).whenComplete { result in
+                switch result {
+                case .success:
+                    // The login's own wait is not the app's latency under load: time from now.
+                    self.startUnit(user: user, scheduledMono: nil, done: done)
+                case .failure(let failure):
+                    self.note("\(failure); the phase was stopped")
+                    self.beginStop(interrupted: false)
+                    done(true)
+                }
+            }
+            return
+        }
+        let (index, globals) = state.withLock { state in
             state.unitsStarted += 1
-            return UInt64(state.unitsStarted - 1)
+            return (UInt64(state.unitsStarted - 1), state.globals)
         }
         var generator = SeededGenerator(seed: runner.configuration.seed, stream: phaseStream, index: index)
         switch plan.pick(&generator) {
         case .request(let request):
             send(
-                request, id: "\(phase.name)-\(index + 1)", step: nil, variables: [:], draw: index << 8,
-                scheduledMono: scheduledMono
+                request, id: "\(phase.name)-\(index + 1)", step: nil, variables: globals, draw: index << 8,
+                user: user, scheduledMono: scheduledMono
             ) { result in
                 if case .exhausted = result { done(true) } else { done(false) }
             }
         case .flow(let name, let steps):
-            runFlow(name: name, steps: steps, at: 0, variables: [:], unit: index, scheduledMono: scheduledMono, done: done)
+            runFlow(
+                name: name, steps: steps, at: 0, variables: globals, unit: index, user: user, scheduledMono: scheduledMono,
+                done: done)
         }
     }
 
     private func runFlow(
         name: String, steps: [CompiledRequest], at position: Int, variables: [String: JSONValue], unit: UInt64,
-        scheduledMono: Int?, done: @escaping @Sendable (Bool) -> Void
+        user: VirtualUser, scheduledMono: Int?, done: @escaping @Sendable (Bool) -> Void
     ) {
         let step = steps[position]
         let label = "\(name)/\(step.name)"
         send(
             step, id: "\(phase.name)-\(unit + 1).\(position + 1)", step: label, variables: variables,
-            draw: unit << 8 | UInt64(position & 0xFF), scheduledMono: scheduledMono
+            draw: unit << 8 | UInt64(position & 0xFF), user: user, scheduledMono: scheduledMono
         ) { result in
             guard case .response(let outcome) = result else {
                 if case .exhausted = result { done(true) } else { done(false) }
@@ -204,7 +253,8 @@ final class PhaseExecution: Sendable {
             }
             // Later steps start when the earlier one ends; in the open model they are not scheduled.
             self.runFlow(
-                name: name, steps: steps, at: position + 1, variables: next, unit: unit, scheduledMono: nil, done: done)
+                name: name, steps: steps, at: position + 1, variables: next, unit: unit, user: user, scheduledMono: nil,
+                done: done)
         }
     }
 
@@ -229,7 +279,7 @@ final class PhaseExecution: Sendable {
     /// and `compare` can pair them.
     private func send(
         _ request: CompiledRequest, id: String, step: String?, variables: [String: JSONValue], draw: UInt64,
-        scheduledMono: Int?, completion: @escaping @Sendable (SendResult) -> Void
+        user: VirtualUser, scheduledMono: Int?, completion: @escaping @Sendable (SendResult) -> Void
     ) {
         guard takeTicket() else { return completion(.exhausted) }
         if var prebuilt = request.prebuilt {
@@ -239,9 +289,10 @@ final class PhaseExecution: Sendable {
                     method: request.method.rawValue, path: request.path, headers: request.headers.map { ($0.name, $0.value) },
                     body: request.constantBody.map { Array($0.readableBytesView) })
             }
+            authenticate(&prebuilt.headers, request, path: request.path, user: user)
             return execute(
-                prebuilt, request, id: id, step: step, scheduledMono: scheduledMono, exemplar: exemplar,
-                completion: completion)
+                prebuilt, request, id: id, step: step, path: request.path, user: user, scheduledMono: scheduledMono,
+                exemplar: exemplar, completion: completion)
         }
         var generator = SeededGenerator(seed: runner.configuration.seed, stream: phaseStream ^ 0x5bd1_e995, index: draw)
         var chosen = variables
@@ -256,15 +307,16 @@ final class PhaseExecution: Sendable {
         var headers = request.headers
         headers.replaceOrAdd(name: "X-Chaos-Request-Id", value: id)
         var body: HTTPClient.Body?
-        var bodyBytes: [UInt8]?
+        let bodyBytes = request.body(lookup)
         if let constant = request.constantBody {
             body = .byteBuffer(constant)
-            bodyBytes = Array(constant.readableBytesView)
-        } else if let json = request.json {
-            let bytes = PlanTemplate.fill(json, lookup).serialized()
-            body = .byteBuffer(ByteBuffer(bytes: bytes))
-            bodyBytes = Array(bytes)
+        } else if let bodyBytes {
+            body = .byteBuffer(ByteBuffer(bytes: bodyBytes))
         }
+        // The exemplar keeps the request without the user's cookies and token: they are secrets,
+        // and a reproducer has to log in on its own anyway.
+        let sentHeaders = headers
+        authenticate(&headers, request, path: path, user: user)
         let httpRequest: HTTPClient.Request
         do {
             httpRequest = try HTTPClient.Request(url: runner.baseURL + path, method: request.method, headers: headers, body: body)
@@ -275,7 +327,6 @@ final class PhaseExecution: Sendable {
             checkDone()
             return
         }
-        let sentHeaders = headers
         let sentBody = bodyBytes
         let exemplar: @Sendable () -> RequestExemplar = {
             RequestExemplar(
@@ -283,13 +334,27 @@ final class PhaseExecution: Sendable {
                 body: sentBody)
         }
         execute(
-            httpRequest, request, id: id, step: step, scheduledMono: scheduledMono, exemplar: exemplar,
-            completion: completion)
+            httpRequest, request, id: id, step: step, path: path, user: user, scheduledMono: scheduledMono,
+            exemplar: exemplar, completion: completion)
+    }
+
+    /// The user's session on a request: its cookies, its bearer token, and Django's CSRF header
+    /// on methods that change state when the jar holds a `csrftoken` cookie.
+    private func authenticate(_ headers: inout HTTPHeaders, _ request: CompiledRequest, path: String, user: VirtualUser) {
+        let now = Date().timeIntervalSince1970
+        if let cookie = user.jar.header(for: path, now: now) { headers.replaceOrAdd(name: "Cookie", value: cookie) }
+        if let bearer = user.bearer, !headers.contains(name: "Authorization") {
+            headers.add(name: "Authorization", value: "Bearer \(bearer)")
+        }
+        if request.isUnsafe, !headers.contains(name: "X-CSRFToken"), let token = user.jar.value(named: "csrftoken", now: now) {
+            headers.add(name: "X-CSRFToken", value: token)
+        }
     }
 
     private func execute(
-        _ httpRequest: HTTPClient.Request, _ request: CompiledRequest, id: String, step: String?, scheduledMono: Int?,
-        exemplar: @escaping @Sendable () -> RequestExemplar, completion: @escaping @Sendable (SendResult) -> Void
+        _ httpRequest: HTTPClient.Request, _ request: CompiledRequest, id: String, step: String?, path: String,
+        user: VirtualUser, scheduledMono: Int?, exemplar: @escaping @Sendable () -> RequestExemplar,
+        completion: @escaping @Sendable (SendResult) -> Void
     ) {
         let collector = ResponseCollector(
             keepBody: !request.extract.isEmpty, cap: runner.configuration.maxResponseBodyBytes)
@@ -309,6 +374,8 @@ final class PhaseExecution: Sendable {
                 status = outcome.status
                 bytes = outcome.bytes
                 if outcome.status >= 500 { error = .http5xx }
+                user.jar.receive(outcome.setCookies, requestPath: path, now: Date().timeIntervalSince1970)
+                if outcome.status == 429 { self.throttled(outcome, user: user) }
                 sendResult = .response(outcome)
             case .failure(let failure):
                 error = TransportErrorKind.classify(failure)
@@ -337,6 +404,34 @@ final class PhaseExecution: Sendable {
             }
             completion(sendResult)
             self.checkDone()
+        }
+    }
+
+    /// A 429: the closed model's worker waits per `Retry-After`, the open model halves its rate
+    /// for 5 s. The phase notes say so once.
+    private func throttled(_ outcome: ResponseOutcome, user: VirtualUser) {
+        let first: Bool
+        switch phase.shape {
+        case .closed:
+            let seconds = RetryAfter.seconds(outcome.retryAfter, now: Date().timeIntervalSince1970)
+            user.backOff(nanoseconds: Int(seconds * 1e9))
+            first = state.withLock { state in
+                defer { state.throttleNoted = true }
+                return !state.throttleNoted
+            }
+            if first {
+                note("the target answered 429 Too Many Requests: those answers are counted as throttled, not as errors, and each worker that got one waited as its Retry-After asked (\(Int(RetryAfter.defaultSeconds)) s when absent)")
+            }
+        case .open:
+            let until = WallClock.monotonicNs() + 5_000_000_000
+            first = state.withLock { state in
+                state.throttledUntilMono = until
+                defer { state.throttleNoted = true }
+                return !state.throttleNoted
+            }
+            if first {
+                note("the target answered 429 Too Many Requests: those answers are counted as throttled, not as errors, and the open model halved its rate for 5 s after each")
+            }
         }
     }
 

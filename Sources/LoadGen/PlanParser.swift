@@ -14,29 +14,42 @@ import Yams
 ///     steps:
 ///       - {name: search, method: POST, path: /api/search, json: {}, extract: {id: /results/0/id}}
 ///       - {name: book, method: POST, path: /api/bookings, json: {itinerary_id: "{id}"}}
+///
+/// A plan may also log each virtual user in and create data once before the first phase;
+/// `{env.NAME}` in headers, bodies and form fields is read from the environment:
+///
+/// ```yaml
+/// login: {path: /login, form: {username: "{env.CHAOS_USER}", password: "{env.CHAOS_PASSWORD}"}, csrf: true}
+/// setup:
+///   - {method: POST, path: /projects, json: {name: load}, extract: {project_id: /id}}
+/// requests:
+///   - {method: GET, path: "/projects/{project_id}/tasks"}
 /// ```
 public enum PlanParser {
     /// Request bodies above this size are refused: a plan is not a way to upload files.
     public static let maxBodyBytes = 1 << 20
 
-    static let topLevelKeys = ["name", "headers", "params", "requests", "flows"]
-    static let requestKeys = ["name", "method", "path", "headers", "json", "weight", "params", "extract"]
+    static let topLevelKeys = ["name", "headers", "params", "login", "setup", "requests", "flows"]
+    static let requestKeys = ["name", "method", "path", "headers", "json", "form", "weight", "params", "extract"]
+    static let loginKeys = ["method", "path", "page", "form", "json", "headers", "csrf", "token"]
     static let flowKeys = ["name", "weight", "steps"]
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
     /// Reads the plan at `path`; every problem is a ``PlanError`` naming the file, line and key.
-    public static func load(path: String) throws -> LoadPlan {
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadPlan {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PlanError(file: path, key: "", message: "cannot be read; check that the plan file exists.")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PlanError(file: path, key: "", message: "is not UTF-8 text; save the plan as UTF-8 YAML or JSON.")
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, environment: environment)
     }
 
-    /// Parses plan text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws -> LoadPlan {
+    /// Parses plan text; `file` names it in errors, `environment` fills `{env.NAME}`.
+    public static func parse(
+        _ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> LoadPlan {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -46,7 +59,7 @@ public enum PlanParser {
         guard let root else {
             throw PlanError(file: file, key: "", message: "is empty; a plan needs `requests:` or `flows:`.")
         }
-        return try Parse(file: file).plan(root)
+        return try Parse(file: file, environment: environment).plan(root)
     }
 
     private static func syntaxError(_ error: YamlError, file: String) -> PlanError {
@@ -65,6 +78,31 @@ public enum PlanParser {
 /// One validation pass over a composed YAML tree.
 private struct Parse {
     let file: String
+    let environment: [String: String]
+
+    /// `text` with every `{env.NAME}` replaced by the variable's value; an unset one is an error.
+    func substituted(_ text: String, _ node: Node, _ key: String) throws -> String {
+        guard text.contains("{env.") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{env.") {
+            output += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                output += rest[open.lowerBound...]
+                return output
+            }
+            let name = String(rest[open.upperBound..<close])
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw error(node, key, "'{env.\(name)}' is not an environment variable name; use letters, digits and _.")
+            }
+            guard let value = environment[name] else {
+                throw error(node, key, "uses {env.\(name)}, but \(name) is not set; export \(name) before running, so the secret stays out of the plan.")
+            }
+            output += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return output + rest
+    }
 
     func error(_ node: Node?, _ key: String, _ message: String) -> PlanError {
         PlanError(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, key: key, message: message)
@@ -119,7 +157,7 @@ private struct Parse {
     func stringMap(_ node: Node, _ key: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for (name, _, value) in try mapping(node, key) {
-            result[name] = try string(value, "\(key).\(name)")
+            result[name] = try substituted(try string(value, "\(key).\(name)"), value, "\(key).\(name)")
         }
         return result
     }
@@ -133,7 +171,7 @@ private struct Parse {
                 if let value = node.int { return .int(value) }
                 if let value = node.float { return .double(value) }
             }
-            return .string(scalar.string)
+            return .string(try substituted(scalar.string, node, key))
         case .sequence(let sequence):
             return .array(try sequence.enumerated().map { try json($1, "\(key)[\($0)]") })
         case .mapping:
@@ -174,6 +212,7 @@ private struct Parse {
         var plan = LoadPlan(source: file)
         var requestsNode: Node?
         var flowsNode: Node?
+        var setupNode: Node?
         for (name, _, value) in members {
             switch name {
             case "name": _ = try string(value, "name")
@@ -181,7 +220,20 @@ private struct Parse {
             case "params": plan.params = try params(value, "params")
             case "requests": requestsNode = value
             case "flows": flowsNode = value
+            case "login": plan.login = try login(value, "login")
+            case "setup": setupNode = value
             default: break
+            }
+        }
+        var globals = Set(plan.params.keys)
+        if let setupNode {
+            guard let list = setupNode.sequence, !list.isEmpty else {
+                throw error(setupNode, "setup", "must be a non-empty list of requests, not \(describe(setupNode)).")
+            }
+            for (index, node) in list.enumerated() {
+                let step = try request(node, "setup[\(index)]", known: globals, allowExtract: true)
+                globals.formUnion(step.extract.keys)
+                plan.setup.append(step)
             }
         }
         if let requestsNode {
@@ -189,7 +241,7 @@ private struct Parse {
                 throw error(requestsNode, "requests", "must be a list of requests, not \(describe(requestsNode)).")
             }
             plan.requests = try list.enumerated().map { index, node in
-                try request(node, "requests[\(index)]", known: Set(plan.params.keys), allowExtract: false)
+                try request(node, "requests[\(index)]", known: globals, allowExtract: false)
             }
         }
         if let flowsNode {
@@ -197,13 +249,66 @@ private struct Parse {
                 throw error(flowsNode, "flows", "must be a list of flows, not \(describe(flowsNode)).")
             }
             plan.flows = try list.enumerated().map { index, node in
-                try flow(node, "flows[\(index)]", globals: Set(plan.params.keys))
+                try flow(node, "flows[\(index)]", globals: globals)
             }
         }
         guard !plan.requests.isEmpty || !plan.flows.isEmpty else {
             throw error(root, "", "has no `requests:` and no `flows:`; add at least one request.")
         }
         return plan
+    }
+
+    func login(_ node: Node, _ key: String) throws -> PlanLogin {
+        let members = try mapping(node, key)
+        try checkKeys(members, allowed: PlanParser.loginKeys, at: key)
+        var method = "POST"
+        var path: String?
+        var page: String?
+        var form: [String: String]?
+        var body: JSONValue?
+        var headers: [String: String] = [:]
+        var csrf = false
+        var token: String?
+        for (member, _, value) in members {
+            let memberKey = "\(key).\(member)"
+            switch member {
+            case "method":
+                let text = try string(value, memberKey).uppercased()
+                guard ["POST", "PUT", "PATCH"].contains(text) else {
+                    throw error(value, memberKey, "'\(text)' cannot carry credentials; use POST (the default), PUT or PATCH.")
+                }
+                method = text
+            case "path", "page":
+                let text = try string(value, memberKey)
+                guard text.hasPrefix("/") else {
+                    throw error(value, memberKey, "'\(text)' must start with '/'; the target URL is given by --url.")
+                }
+                if member == "path" { path = text } else { page = text }
+            case "form": form = try stringMap(value, memberKey)
+            case "json": body = try json(value, memberKey)
+            case "headers": headers = try stringMap(value, memberKey)
+            case "csrf":
+                guard let flag = value.bool else { throw error(value, memberKey, "must be true or false, not \(describe(value)).") }
+                csrf = flag
+            case "token":
+                let pointer = try string(value, memberKey)
+                guard pointer.hasPrefix("/") else {
+                    throw error(value, memberKey, "'\(pointer)' is not a JSON pointer; write where the answer holds the token, like /access_token.")
+                }
+                token = pointer
+            default: break
+            }
+        }
+        guard let path else {
+            throw error(node, "\(key).path", "is missing; give the login endpoint, such as /login or /token.")
+        }
+        if form != nil && body != nil {
+            throw error(node, key, "has both `form:` and `json:`; a login sends one body.")
+        }
+        guard form != nil || body != nil else {
+            throw error(node, key, "has no `form:` or `json:`; give the credentials, such as form: {username: \"{env.CHAOS_USER}\", password: \"{env.CHAOS_PASSWORD}\"}.")
+        }
+        return PlanLogin(method: method, path: path, form: form, json: body, headers: headers, csrf: csrf, page: page, token: token)
     }
 
     func flow(_ node: Node, _ key: String, globals: Set<String>) throws -> PlanFlow {
@@ -242,6 +347,7 @@ private struct Parse {
         var path: String?
         var headers: [String: String] = [:]
         var body: JSONValue?
+        var form: [String: String]?
         var weight = 1
         var localParams: [String: [JSONValue]] = [:]
         var extract: [String: String] = [:]
@@ -271,6 +377,7 @@ private struct Parse {
                     throw error(value, memberKey, "is \(size) bytes; request bodies are capped at \(PlanParser.maxBodyBytes) bytes.")
                 }
                 body = parsed
+            case "form": form = try stringMap(value, memberKey)
             case "weight": weight = try positiveInt(value, memberKey)
             case "params": localParams = try params(value, memberKey)
             case "extract":
@@ -289,15 +396,18 @@ private struct Parse {
         }
         guard let method else { throw error(node, "\(key).method", "is missing; say which HTTP method to send.") }
         guard let path else { throw error(node, "\(key).path", "is missing; give the path to request, such as /api/items.") }
+        if form != nil && body != nil {
+            throw error(node, key, "has both `json:` and `form:`; a request sends one body.")
+        }
         let defined = known.union(localParams.keys)
         for placeholder in PlanTemplate.placeholders(in: path) where !defined.contains(placeholder) {
             throw error(
                 pathNode, "\(key).path",
-                "uses {\(placeholder)}, which no `params:` entry\(allowExtract ? " or earlier step's `extract:`" : "") defines; add it.")
+                "uses {\(placeholder)}, which no `params:` entry, `setup:` step's `extract:`\(allowExtract ? " or earlier step's `extract:`" : "") defines; add it.")
         }
         return PlanRequest(
             name: name, method: method, path: path, headers: headers, json: body, weight: weight,
-            params: localParams, extract: extract)
+            params: localParams, extract: extract, form: form)
     }
 }
 

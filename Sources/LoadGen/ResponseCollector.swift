@@ -10,6 +10,10 @@ struct ResponseOutcome: Sendable {
     var body: [UInt8]?
     /// The `Location` header, kept like the body only when a flow step extracts values.
     var location: String? = nil
+    /// `Set-Cookie` values, for the virtual user's cookie jar.
+    var setCookies: [String] = []
+    /// The `Retry-After` header of a 429, for the back-off.
+    var retryAfter: String? = nil
 }
 
 /// Counts response bytes without keeping them, except up to a cap when a flow needs the body.
@@ -25,6 +29,8 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     private var bytes = 0
     private var body: [UInt8] = []
     private var location: String?
+    private var setCookies: [String] = []
+    private var retryAfter: String?
 
     init(keepBody: Bool, cap: Int) {
         self.keepBody = keepBody
@@ -34,6 +40,8 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     func didReceiveHead(task: HTTPClient.Task<ResponseOutcome>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         status = Int(head.status.code)
         if keepBody { location = head.headers.first(name: "Location") }
+        setCookies = head.headers["Set-Cookie"]
+        if status == 429 { retryAfter = head.headers.first(name: "Retry-After") }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
@@ -47,6 +55,8 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     }
 
     func didFinishRequest(task: HTTPClient.Task<ResponseOutcome>) throws -> ResponseOutcome {
-        ResponseOutcome(status: status, bytes: bytes, body: keepBody ? body : nil, location: location)
+        ResponseOutcome(
+            status: status, bytes: bytes, body: keepBody ? body : nil, location: location, setCookies: setCookies,
+            retryAfter: retryAfter)
     }
 }

@@ -4,14 +4,17 @@ import Artifacts
 public enum SummaryTable {
     public static func render(_ summary: [String: EndpointSummary]) -> String {
         let keys = summary.keys.filter { $0 != EndpointSummary.overallKey }.sorted() + [EndpointSummary.overallKey]
-        var rows = [["endpoint", "count", "ok", "errors", "4xx", "p50", "p90", "p99", "p99.9", "max"]]
+        // The 429 column appears only when the app throttled, so the usual table keeps its shape.
+        let throttling = summary.values.contains { ($0.throttled ?? 0) > 0 }
+        var rows = [["endpoint", "count", "ok", "errors", "4xx"] + (throttling ? ["429"] : []) + ["p50", "p90", "p99", "p99.9", "max"]]
         for key in keys {
             guard let entry = summary[key] else { continue }
-            rows.append([
-                key, "\(entry.count)", "\(entry.ok)", "\(entry.errors)", "\(entry.clientErrors)",
-                milliseconds(entry.p50Us), milliseconds(entry.p90Us), milliseconds(entry.p99Us),
-                milliseconds(entry.p999Us), milliseconds(entry.maxUs),
-            ])
+            rows.append(
+                [key, "\(entry.count)", "\(entry.ok)", "\(entry.errors)", "\(entry.clientErrors)"]
+                    + (throttling ? ["\(entry.throttled ?? 0)"] : []) + [
+                        milliseconds(entry.p50Us), milliseconds(entry.p90Us), milliseconds(entry.p99Us),
+                        milliseconds(entry.p999Us), milliseconds(entry.maxUs),
+                    ])
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
