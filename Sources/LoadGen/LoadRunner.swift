@@ -65,7 +65,7 @@ public final class LoadRunner: Sendable {
         recorder?.endPhase(phase.name)
         return PhaseResult(
             name: phase.name, summary: recorder?.summary(of: phase.name) ?? [:], completed: outcome.completed,
-            interrupted: outcome.interrupted, notes: outcome.notes)
+            interrupted: outcome.interrupted, notes: outcome.notes, refused: outcome.refused)
     }
 
     /// Fetches a document from a target (such as `/openapi.json`) with a short-lived client, capped

@@ -30,6 +30,8 @@ final class PhaseExecution: Sendable {
         var finished = false
         var completed = 0
         var notes: [String: Int] = [:]
+        /// The first refused login, which stopped the phase.
+        var refused: String?
         /// The setup steps' values, under every unit's own variables.
         var globals: [String: JSONValue] = [:]
         /// The open model's next scheduled instant, in nanoseconds after the start.
@@ -73,13 +75,13 @@ final class PhaseExecution: Sendable {
         phaseStream = hash
     }
 
-    func run(stop: StopSignal) async -> (completed: Int, interrupted: Bool, notes: [String]) {
+    func run(stop: StopSignal) async -> (completed: Int, interrupted: Bool, notes: [String], refused: String?) {
         if !plan.setup.isEmpty {
             let plan = self.plan
             let session = self.session
             switch await runner.setup.values({ await session.setup(plan, user: VirtualUser()) }) {
             case .success(let values): state.withLock { $0.globals = values }
-            case .failure(let failure): return (0, false, [failure.description])
+            case .failure(let failure): return (0, false, [failure.description], failure.description)
             }
         }
         // A stop that comes before the continuation is stored only sets `stopping`;
@@ -93,7 +95,7 @@ final class PhaseExecution: Sendable {
         stop.remove(token)
         return state.withLock { state in
             let notes = state.notes.sorted { $0.key < $1.key }.map { $1 > 1 ? "\($0) (\($1) times)" : $0 }
-            return (state.completed, state.interrupted, notes)
+            return (state.completed, state.interrupted, notes, state.refused)
         }
     }
 
@@ -192,6 +194,7 @@ final class PhaseExecution: Sendable {
                     self.startUnit(user: user, scheduledMono: nil, done: done)
                 case .failure(let failure):
                     self.note("\(failure); the phase was stopped")
+                    self.state.withLock { $0.refused = $0.refused ?? "\(failure)" }
                     self.beginStop(interrupted: false)
                     done(true)
                 }

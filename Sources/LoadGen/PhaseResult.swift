@@ -11,4 +11,6 @@ public struct PhaseResult: Sendable {
     public var interrupted: Bool
     /// Problems that did not stop the phase, such as a flow whose extract pointer found nothing.
     public var notes: [String]
+    /// Why the plan could not log in or set up (the phase then sent nothing more); nil when it could.
+    public var refused: String? = nil
 }

@@ -66,6 +66,11 @@ extension RunPipeline {
                 await runner.run(baseline, recorder: recorder, stop: self.stop)
             }
             outcome.baselineSummary = baselineResult.summary
+            // Without a session or the setup's data the chaos phase would measure login pages.
+            if let refused = baselineResult.refused {
+                throw RunError.badInput(
+                    "the load could not start: \(refused). Check the credentials and the plan's login: and setup: steps.")
+            }
             guard !self.stop.isStopped else { return }
             let chaosSettings: ChaosSettings
             do { chaosSettings = try LiveControl.apply(.on, root: appRoot) } catch { throw RunError.environment("\(error)") }

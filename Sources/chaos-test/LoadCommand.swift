@@ -132,6 +132,11 @@ struct LoadCommand: AsyncParsableCommand {
         let outcome = try await LoadSession.run(options, stop: stop, progress: progress)
         if live { FileHandle.standardError.write(Data("\n".utf8)) }
         report(outcome)
+        if let refused = outcome.phase.refused {
+            throw CLIFailure(
+                message: "the load could not start: \(refused). Check the credentials and the plan's login: and setup: steps.",
+                code: .badInput)
+        }
         if outcome.meta.partial { throw ExitCode(130) }
     }
 

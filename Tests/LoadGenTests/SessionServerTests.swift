@@ -90,6 +90,8 @@ import Testing
             phases: [PhaseSpec(name: "baseline", shape: .closed(concurrency: 2), requests: 10)])
         #expect(results[0].completed == 0)
         #expect(results[0].notes.contains { $0.contains("login POST /login answered 200 with the login form again") })
+        // The refusal is what `load` and `run` fail with: a run must not measure login pages.
+        #expect(results[0].refused?.contains("answered 200 with the login form again") == true)
     }
 
     @Test func loginRedirectedBackToItselfIsRefused() async throws {
@@ -166,6 +168,7 @@ import Testing
             plan, server: server, phases: [PhaseSpec(name: "baseline", shape: .closed(concurrency: 1), requests: 5)])
         #expect(results[0].completed == 0)
         #expect(results[0].notes == ["setup step create: the answer has nothing at /nothing for {project_id}; the phase was not run"])
+        #expect(results[0].refused == results[0].notes.first)
     }
 
     @Test func throttledAnswersAreCountedApartAndBackedOff() async throws {
