@@ -244,9 +244,17 @@ final class PhaseExecution: Sendable {
             if !step.extract.isEmpty {
                 let document = outcome.body.flatMap { try? JSONValue.parse(Data($0)) }
                 for (variable, pointer) in step.extract.sorted(by: { $0.key < $1.key }) {
-                    let found =
-                        pointer == PlanRequest.locationPointer
-                        ? outcome.location.flatMap(PlanRequest.locationValue) : document?.value(atPointer: pointer)
+                    let found: JSONValue?
+                    if pointer == PlanRequest.locationPointer {
+                        found = outcome.location.flatMap(PlanRequest.locationValue)
+                    } else if pointer.hasPrefix(PlanRequest.searchPrefix) {
+                        found = outcome.body.flatMap {
+                            PlanRequest.searchValue(
+                                $0, template: String(pointer.dropFirst(PlanRequest.searchPrefix.count)), variable: variable)
+                        }
+                    } else {
+                        found = document?.value(atPointer: pointer)
+                    }
                     guard let value = found else {
                         self.note("flow \(name): step \(step.name): the response has nothing at \(pointer) for {\(variable)}; the rest of the flow was skipped")
                         return done(false)

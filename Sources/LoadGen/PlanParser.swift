@@ -386,8 +386,11 @@ private struct Parse {
                 }
                 for (variable, _, pointerNode) in try mapping(value, memberKey) {
                     let pointer = try string(pointerNode, "\(memberKey).\(variable)")
-                    guard pointer.isEmpty || pointer.hasPrefix("/") || pointer == PlanRequest.locationPointer else {
-                        throw error(pointerNode, "\(memberKey).\(variable)", "'\(pointer)' is not a JSON pointer; write it like /results/0/id (or \(PlanRequest.locationPointer) for the Location header's last segment).")
+                    let searches = pointer.hasPrefix(PlanRequest.searchPrefix)
+                        && pointer.dropFirst(PlanRequest.searchPrefix.count).hasPrefix("/")
+                        && pointer.contains("{\(variable)}")
+                    guard pointer.isEmpty || pointer.hasPrefix("/") || pointer == PlanRequest.locationPointer || searches else {
+                        throw error(pointerNode, "\(memberKey).\(variable)", "'\(pointer)' is not a JSON pointer; write it like /results/0/id (or \(PlanRequest.locationPointer) for the Location header's last segment, or \(PlanRequest.searchPrefix)/items/{\(variable)} to find it in a link or a member of the answer).")
                     }
                     extract[variable] = pointer
                 }
