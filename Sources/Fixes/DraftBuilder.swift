@@ -194,7 +194,7 @@ enum DraftBuilder {
                         .idempotencyKey, "Accept an Idempotency-Key in \(function.name) before writing", at: location,
                         .unsafe,
                         "\(function.name) writes on every POST, so a client or proxy that retries after a timeout "
-                            + "writes twice (a second booking). The handler should read an `Idempotency-Key` header "
+                            + "writes twice. The handler should read an `Idempotency-Key` header "
                             + "and return the stored result of a key it has seen. That needs a store shared by every "
                             + "worker, so chaos-test writes no diff for it.",
                         "Client retries of this POST no longer create duplicates.", edits: nil)

@@ -132,21 +132,17 @@ extension RecipeWriter {
         header logical: Int, block: ClosedRange<Int>, name: String, seconds: Int, app: AppObject?, appFile: EditableFile?,
         in file: EditableFile
     ) -> ClientReuse {
-        let lifespanShape =
-            "The client is opened in the app's lifespan (or startup handler) and closed there (an AsyncClient belongs to the event loop "
-            + "it was made on, so one built at import time outlives each loop and is never closed); call sites reach "
-            + "it with `get_http_client()`."
         guard let app, [.fastapi, .starlette].contains(app.framework), let appFile else {
             return ClientReuse(
                 edits: nil,
                 shape: "chaos-test writes no diff: an AsyncClient must be opened and closed with the app's event loop, "
                     + "and no FastAPI or Starlette app object was found to hold it.")
         }
-        guard let clientModule = moduleName(file.path), appFile.path != file.path,
-            lifespanClientNames.allSatisfy({ !file.definesTopLevel($0) && !file.uses($0) }),
-            let lifespan = lifespanEdits(app: app, clientModule: clientModule, in: appFile)
-                ?? onEventEdits(app: app, clientModule: clientModule, in: appFile)
-        else {
+        let clientModule = moduleName(file.path)
+        let free = appFile.path != file.path && lifespanClientNames.allSatisfy { !file.definesTopLevel($0) && !file.uses($0) }
+        let inLifespan = clientModule.flatMap { free ? lifespanEdits(app: app, clientModule: $0, in: appFile) : nil }
+        let inHandlers = clientModule.flatMap { free && inLifespan == nil ? onEventEdits(app: app, clientModule: $0, in: appFile) : nil }
+        guard let lifespan = inLifespan ?? inHandlers else {
             return ClientReuse(
                 edits: nil,
                 shape: "chaos-test writes no diff: the app in \(app.file) has no `lifespan=` function with a bare `yield` "
@@ -167,7 +163,12 @@ extension RecipeWriter {
         let constructor = "httpx.AsyncClient(timeout=httpx.Timeout(\(seconds).0))"
         let edits = [SourceEdit(range: range, replacement: replacement), file.addModuleLevel(asyncClientHolder(constructor: constructor, unit: unit))]
             + importEdits(["import httpx"], in: file)
-        return ClientReuse(edits: [file.path: edits, appFile.path: lifespan], shape: lifespanShape + " It has a \(seconds) s timeout.")
+        let hook = inLifespan != nil ? "the app's lifespan" : "the app's startup handler and closed in its shutdown handler"
+        let shape =
+            "The client is opened in \(hook)\(inLifespan != nil ? " and closed there" : "") (an AsyncClient belongs to the "
+            + "event loop it was made on, so one built at import time outlives each loop and is never closed); call sites "
+            + "reach it with `get_http_client()`. It has a \(seconds) s timeout."
+        return ClientReuse(edits: [file.path: edits, appFile.path: lifespan], shape: shape)
     }
 }
 
