@@ -50,15 +50,16 @@ enum DraftBuilder {
                         "Requests that failed on a single dropped connection or timeout succeed on the next try; "
                             + "a dependency that is down still fails, after at most about 0.6 s more.",
                         edits: context.file(location.file).flatMap { RecipeWriter.retry(call, in: $0) })
-                } else {
+                } else if let edits = context.file(location.file).flatMap({ RecipeWriter.idempotencyKey(call, in: $0) }) {
+                    // Only with a key that is the same on every retry: the inbound request's.
                     draft(
-                        .idempotencyKey, "Send an idempotency key with the \(method) `\(call.callee)` (never retry it bare)",
+                        .idempotencyKey, "Forward the client's idempotency key with the \(method) `\(call.callee)`",
                         at: location, .unsafe,
                         "`\(call.callee)` is a \(method), so a retry after a timeout could apply the write twice. "
-                            + "No retry is proposed for it. An `Idempotency-Key` header, minted once per write, lets "
-                            + "the receiver drop a repeat; only once the receiver honours it is a retry safe.",
-                        "Repeated writes (client retries, proxies) no longer duplicate; a retry can then be added safely.",
-                        edits: context.file(location.file).flatMap { RecipeWriter.idempotencyKey(call, in: $0) })
+                            + "No retry is proposed for it. The handler's request carries the client's `Idempotency-Key`, "
+                            + "the same on each of its retries; forwarding it lets the receiver drop a repeat.",
+                        "Client retries of this write no longer duplicate it downstream, once the receiver honours the key.",
+                        edits: edits)
                 }
             }
             for location in pattern.locations {
@@ -159,31 +160,44 @@ enum DraftBuilder {
                     edits: edits)
             }
         case .clientPerRequest:
+            let app = context.app(for: pattern.endpoints) ?? (context.scan.apps.count == 1 ? context.scan.apps.first : nil)
             for location in pattern.locations {
                 let calls = context.scan.dependencies.filter { $0.file == location.file }
-                draft(
-                    .reuseHTTPClient, "Reuse one HTTP client in \(location.function) instead of one per call",
-                    at: location, .unsafe,
-                    "\(location.function) builds a new HTTP client for every call, so no connection is reused: each "
-                        + "call pays a TCP connect (and a TLS context) and under load the app churns ephemeral ports. "
-                        + "One module-level client reuses its pool. Review it: close it at shutdown, and an async "
-                        + "client must be used from one event loop.",
-                    "Lower latency and CPU per call, fewer connect errors under load.",
-                    edits: context.file(location.file).flatMap {
-                        RecipeWriter.reuseClient(line: location.line, calls: calls, in: $0)
-                    })
+                // One client serves every HTTP call of the module: its timeout covers all their endpoints.
+                let routes = calls.filter { $0.kind == .http }.flatMap(\.routes)
+                let seconds = RecipeWriter.timeoutSeconds(baselineP99Us: context.baselineP99(routes.isEmpty ? pattern.endpoints : routes))
+                let reuse = context.file(location.file).map {
+                    RecipeWriter.reuseClient(
+                        line: location.line, calls: calls, seconds: seconds, app: app, appFile: app.flatMap { context.file($0.file) },
+                        in: $0)
+                }
+                // The edits may span two files (the client's module and the app's lifespan).
+                out.append(
+                    Draft(
+                        recipe: .reuseHTTPClient, title: "Reuse one HTTP client in \(location.function) instead of one per call",
+                        patterns: [pattern.id], file: location.file, line: location.line, impact: pattern.impact,
+                        evidence: pattern.evidenceKind, applicability: .unsafe,
+                        rationale: "\(location.function) builds a new HTTP client for every call, so no connection is reused: "
+                            + "each call pays a TCP connect (and a TLS context) and under load the app churns ephemeral ports. "
+                            + (reuse?.shape ?? "chaos-test writes no diff: the file could not be read."),
+                        effect: "Lower latency and CPU per call, fewer connect errors under load.",
+                        rescues: Recipe.reuseHTTPClient.rescues, edits: reuse?.edits ?? [:]))
             }
         case .nonIdempotentWrite:
             for location in pattern.locations {
                 if let call = context.dependency(file: location.file, line: location.line), call.kind == .http {
+                    // Only with a key that is the same on every retry: the inbound request's.
+                    guard let edits = context.file(location.file).flatMap({ RecipeWriter.idempotencyKey(call, in: $0) })
+                    else { continue }
                     let method = call.httpMethod?.uppercased() ?? "POST"
                     draft(
-                        .idempotencyKey, "Send an idempotency key with the \(method) `\(call.callee)` (never retry it bare)",
+                        .idempotencyKey, "Forward the client's idempotency key with the \(method) `\(call.callee)`",
                         at: location, .unsafe,
                         "`\(call.callee)` is a \(method) that a retry would repeat, so no retry is proposed for it. "
-                            + "An `Idempotency-Key` header, minted once per write, lets the receiver drop a repeat.",
-                        "Repeated writes no longer duplicate; a retry can then be added safely.",
-                        edits: context.file(location.file).flatMap { RecipeWriter.idempotencyKey(call, in: $0) })
+                            + "The handler's request carries the client's `Idempotency-Key`, the same on each of its "
+                            + "retries; forwarding it lets the receiver drop a repeat.",
+                        "Client retries of this write no longer duplicate it downstream, once the receiver honours the key.",
+                        edits: edits)
                 } else if let file = context.file(location.file),
                     let function = file.module.definitions.first(where: { $0.isFunction && $0.line == location.line })
                 {
@@ -191,7 +205,7 @@ enum DraftBuilder {
                         .idempotencyKey, "Accept an Idempotency-Key in \(function.name) before writing", at: location,
                         .unsafe,
                         "\(function.name) writes on every POST, so a client or proxy that retries after a timeout "
-                            + "writes twice (a second booking). The handler should read an `Idempotency-Key` header "
+                            + "writes twice. The handler should read an `Idempotency-Key` header "
                             + "and return the stored result of a key it has seen. That needs a store shared by every "
                             + "worker, so chaos-test writes no diff for it.",
                         "Client retries of this POST no longer create duplicates.", edits: nil)

@@ -247,11 +247,18 @@ enum RecipeWriter {
 
     // MARK: client reuse
 
-    /// One client for the module instead of one per call: `async with httpx.AsyncClient() as c:`
-    /// becomes `c = _HTTPX_ASYNC_CLIENT` with its block dedented, and `httpx.get(...)` becomes
-    /// `_HTTPX_CLIENT.get(...)`. Only for clients built without arguments that name local values.
-    static func reuseClient(line: Int, calls: [DependencyCall], in file: EditableFile) -> [SourceEdit]? {
-        let nl = String(decoding: file.newline, as: UTF8.self)
+    /// One client instead of one per call. An `httpx.AsyncClient` in a `with` block is opened and
+    /// closed in the app's lifespan (see `lifespanClient`); a sync client (`httpx.Client`,
+    /// `requests.Session`, or the per-call `httpx.get(...)`) becomes one module-level client with a
+    /// timeout, which these libraries allow sharing across threads. Only for clients built without
+    /// arguments that name local values.
+    static func reuseClient(
+        line: Int, calls: [DependencyCall], seconds: Int, app: AppObject?, appFile: EditableFile?, in file: EditableFile
+    ) -> ClientReuse {
+        let syncShape =
+            "A sync client stays at module level (httpx.Client and requests.Session are safe to share across "
+            + "threads) with a \(seconds) s timeout; its pooled sockets close when the process exits."
+        let none = ClientReuse(edits: nil, shape: "chaos-test writes no diff: the client is built in a shape it cannot move safely.")
         // A `with` header that builds the client.
         if let logical = file.logicalLine(startingOn: line), file.module.logicalLines[logical].keyword == .with,
             let block = file.block(ofHeader: logical)
@@ -261,58 +268,77 @@ enum RecipeWriter {
             // [async] with <ctor> ( args ) as <name> :
             guard let asIndex = words.firstIndex(of: "as"), asIndex + 2 < words.count, words[asIndex + 2] == ":",
                 asIndex + 3 == words.count - 1 || asIndex + 3 == words.count
-            else { return nil }
+            else { return none }
             let name = words[asIndex + 1]
             let start = header.isAsync ? 2 : 1
             let constructor = words[start..<asIndex].joined()
+            if constructor == "httpx.AsyncClient()" {
+                return lifespanClient(header: logical, block: block, name: name, seconds: seconds, app: app, appFile: appFile, in: file)
+            }
             let shared: String
             switch true {
-            case constructor.hasPrefix("httpx.AsyncClient("): shared = "_HTTPX_ASYNC_CLIENT"
             case constructor.hasPrefix("httpx.Client("): shared = "_HTTPX_CLIENT"
             case constructor.hasPrefix("requests.Session("): shared = "_REQUESTS_SESSION"
-            case constructor.hasPrefix("aiohttp.ClientSession("): return nil  // needs a running loop to build
-            default: return nil
+            default: return none  // an AsyncClient with arguments, aiohttp (needs a running loop), others
             }
             // Arguments may only be keywords and constants: a local value cannot move to module level.
             let headerStart = header.range.lowerBound
+            var hasTimeout = false
             if let open = (headerStart..<(headerStart + asIndex)).first(where: { file.module.isOp($0, "(") }) {
                 let close = Int(file.module.matchingBracket[open])
                 for index in (open + 1)..<max(open + 1, close) where file.module.code[index].kind == .name {
                     let isKeyword = file.module.isOp(index + 1, "=")
-                    if !isKeyword && !["True", "False", "None"].contains(file.module.text(index)) { return nil }
+                    if isKeyword && file.module.text(index) == "timeout" { hasTimeout = true }
+                    if !isKeyword && !["True", "False", "None"].contains(file.module.text(index)) { return none }
                 }
             }
-            guard !file.hasMultilineString(in: block), let body = file.dedented(block) else { return nil }
+            guard !file.hasMultilineString(in: block), let body = file.dedented(block) else { return none }
+            let nl = String(decoding: file.newline, as: UTF8.self)
             let indent = String(decoding: file.indentation(ofLine: header.firstLine), as: UTF8.self)
             var replacement = Array((indent + "\(name) = \(shared)" + nl).utf8)
             replacement += body
             let range = file.lineRange(header.firstLine).lowerBound..<file.lineRange(block.upperBound).upperBound
+            // requests.Session takes no timeout of its own; its calls keep theirs.
+            var built = constructor
+            if shared == "_HTTPX_CLIENT" && !hasTimeout {
+                let inner = String(constructor.dropFirst("httpx.Client(".count).dropLast())
+                built = "httpx.Client(" + (inner.isEmpty ? "" : inner + ", ") + "timeout=httpx.Timeout(\(seconds).0))"
+            }
             let definition = [
-                "# chaos-test fix: one client for the module reuses connections; close it when the app shuts down.",
-                "\(shared) = \(constructor)",
+                "# chaos-test fix: one client for the module reuses connections (safe to share across threads).",
+                "\(shared) = \(built)",
             ]
-            return [SourceEdit(range: range, replacement: replacement), file.addModuleLevel(definition)]
+            let edits = [SourceEdit(range: range, replacement: replacement), file.addModuleLevel(definition)]
                 + importEdits([constructor.hasPrefix("requests") ? "import requests" : "import httpx"], in: file)
+            return ClientReuse(edits: [file.path: edits], shape: syncShape)
         }
-        // A module-level helper that opens a client per call: `httpx.get(...)`.
+        // A helper that opens a client per call: `httpx.get(...)`.
         guard let call = calls.first(where: { $0.line == line && $0.clientScope == "call" }),
             let found = file.call(onLine: line, callee: call.callee)
-        else { return nil }
+        else { return none }
         let parts = call.callee.split(separator: ".")
-        guard parts.count == 2 else { return nil }
+        guard parts.count == 2 else { return none }
         let shared: String
         let constructor: String
+        var edits: [SourceEdit] = []
         switch parts[0] {
-        case "httpx": (shared, constructor) = ("_HTTPX_CLIENT", "httpx.Client()")
-        case "requests": (shared, constructor) = ("_REQUESTS_SESSION", "requests.Session()")
-        default: return nil
+        case "httpx": (shared, constructor) = ("_HTTPX_CLIENT", "httpx.Client(timeout=httpx.Timeout(\(seconds).0))")
+        case "requests":
+            (shared, constructor) = ("_REQUESTS_SESSION", "requests.Session()")
+            // A Session has no timeout of its own: the call gets it.
+            if found.keyword("timeout") == nil, !found.arguments.contains(where: { $0.stars == 2 }) {
+                edits.append(file.addKeyword("timeout", value: "\(seconds).0", to: found))
+            }
+        default: return none
         }
+        guard !file.definesTopLevel(shared), !file.uses(shared) else { return none }
         let libraryToken = file.range(ofCode: found.calleeStart)
         let definition = [
-            "# chaos-test fix: one client for the module reuses connections; close it when the app shuts down.",
+            "# chaos-test fix: one client for the module reuses connections (safe to share across threads).",
             "\(shared) = \(constructor)",
         ]
-        return [SourceEdit(range: libraryToken, replacement: Array(shared.utf8)), file.addModuleLevel(definition)]
+        edits = [SourceEdit(range: libraryToken, replacement: Array(shared.utf8))] + edits + [file.addModuleLevel(definition)]
+        return ClientReuse(edits: [file.path: edits], shape: syncShape)
     }
 
     // MARK: bulkhead
@@ -422,21 +448,38 @@ enum RecipeWriter {
 
     // MARK: idempotency key
 
-    /// Sends an `Idempotency-Key` header with an outbound write, minted once per logical write.
+    /// The expression reading the inbound `Idempotency-Key` header in the function holding the
+    /// call: a FastAPI/Starlette `request: Request` parameter. (Flask's global `request` is not
+    /// used: a helper may run outside a request.) A key minted here, a fresh uuid4 per call,
+    /// differs on every retry of the client's request, so the receiver could not drop a repeat;
+    /// only the client's own key is the same each time.
+    static func inboundKey(in function: Definition, file: EditableFile) -> String? {
+        for parameter in function.parameters where parameter.stars == 0 {
+            guard let annotation = parameter.annotation else { continue }
+            let type = file.module.text(annotation)
+            if type == "Request" || type.hasSuffix(".Request") { return "\(parameter.name).headers.get(\"Idempotency-Key\")" }
+        }
+        return nil
+    }
+
+    /// Forwards the client's `Idempotency-Key` with an outbound write, so the receiver drops a
+    /// repeat of it. Nil when no inbound request is in scope: then no key is stable across retries.
     static func idempotencyKey(_ call: DependencyCall, in file: EditableFile) -> [SourceEdit]? {
         guard call.kind == .http, let found = file.call(onLine: call.line, callee: call.callee),
             found.keyword("headers") == nil, !found.arguments.contains(where: { $0.stars == 2 }),
             let logical = file.logicalLine(covering: call.line),
-            let function = file.enclosingFunction(ofLine: call.line), !file.uses("idempotency_key", in: function)
+            let function = file.enclosingFunction(ofLine: call.line), !file.uses("idempotency_key", in: function),
+            let key = inboundKey(in: function, file: file)
         else { return nil }
         let statement = file.module.logicalLines[logical]
         guard !statement.isCompoundHeader else { return nil }
         let indent = String(decoding: file.indentation(ofLine: statement.firstLine), as: UTF8.self)
-        let line = indent + "idempotency_key = str(uuid.uuid4())  # chaos-test fix: the receiver drops a repeat of this write"
+        let line = indent + "idempotency_key = \(key)  # chaos-test fix: the client's key, the same on each retry"
         return [
             file.insertLines([line], before: statement.firstLine),
-            file.addKeyword("headers", value: "{\"Idempotency-Key\": idempotency_key}", to: found),
-        ] + importEdits(["import uuid"], in: file)
+            file.addKeyword(
+                "headers", value: "{\"Idempotency-Key\": idempotency_key} if idempotency_key else None", to: found),
+        ]
     }
 }
 
