@@ -80,6 +80,14 @@ public struct PlanRequest: Sendable, Equatable {
         self.extract = extract
     }
 
+    /// Puts `base` (`/api`) before the path, keeping the endpoint key in step.
+    mutating func prefixPath(_ base: String) {
+        guard !path.hasPrefix(base + "/"), path != base else { return }
+        let renamed = name == "\(method) \(path)"
+        path = base + path
+        if renamed { name = "\(method) \(path)" }
+    }
+
     /// `"<METHOD> <path template>"` without the query string: the key every file uses.
     public var endpoint: String {
         let template = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""

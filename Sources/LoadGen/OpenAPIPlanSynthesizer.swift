@@ -60,7 +60,24 @@ public struct OpenAPIPlanSynthesizer {
                     + (plan.unsynthesized.isEmpty ? "." : ": " + plan.unsynthesized.joined(separator: "; "))
                     + " Write a plan file and pass it with --plan.")
         }
+        // A document served by a mounted sub-app (`/api/openapi.json`) says where it lives in
+        // `servers`: its paths are relative to that, and requests must carry it.
+        if let base = basePath {
+            for index in plan.requests.indices { plan.requests[index].prefixPath(base) }
+            for flow in plan.flows.indices {
+                for step in plan.flows[flow].steps.indices { plan.flows[flow].steps[step].prefixPath(base) }
+            }
+        }
         return plan
+    }
+
+    /// The path of the first server when it is one on this host (`/api`, `http://127.0.0.1/api`
+    /// is not followed: the target is the host); nil for `/` or none.
+    var basePath: String? {
+        guard case .string(let url)? = document.value(atPointer: "/servers/0/url"), url.hasPrefix("/"), url != "/" else {
+            return nil
+        }
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 
     private struct Unsynthesizable: Error {

@@ -34,14 +34,29 @@ extension RunPipeline {
     /// The app's OpenAPI document when it serves one, else the scanned routes.
     func synthesizePlan(target: URL, scan: ScanResult, settings: RunSettings) async throws -> LoadPlan {
         try await phase("plan") { () async throws -> LoadPlan in
-            if let document = try await LoadRunner.fetchDocument(target: target, path: "/openapi.json", timeoutSeconds: 5, allowRemote: false),
-                let json = try? JSONDecoder().decode(JSONValue.self, from: document)
-            {
-                var synthesizer = OpenAPIPlanSynthesizer(document: json, source: "openapi:\(target.absoluteString)/openapi.json", seed: settings.seed)
+            // The root document first, then those of the mounts the scan saw (prefect serves its
+            // API at /api with its own /api/openapi.json; the root one has no operations).
+            for path in Self.openAPICandidates(scan: scan) {
+                guard let document = try await LoadRunner.fetchDocument(target: target, path: path, timeoutSeconds: 5, allowRemote: false),
+                    let json = try? JSONDecoder().decode(JSONValue.self, from: document)
+                else { continue }
+                var synthesizer = OpenAPIPlanSynthesizer(document: json, source: "openapi:\(target.absoluteString)\(path)", seed: settings.seed)
                 if let plan = try? synthesizer.plan() { return plan }
             }
             return ScanPlanSynthesizer.plan(from: scan, source: "scan:scan.json")
         }
+    }
+
+    /// `/openapi.json`, then `<first segment>/openapi.json` for the first path segments most
+    /// scanned routes share (at most three).
+    static func openAPICandidates(scan: ScanResult) -> [String] {
+        var counts: [String: Int] = [:]
+        for route in scan.routes {
+            guard let first = route.path.split(separator: "/").first, !first.contains("{") else { continue }
+            counts["/" + first, default: 0] += 1
+        }
+        let mounts = counts.filter { $0.value >= 2 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3).map(\.key)
+        return ["/openapi.json"] + mounts.map { $0 + "/openapi.json" }
     }
 
     func load(

@@ -57,3 +57,19 @@ import Testing
         }
     }
 }
+
+/// A document a mounted sub-app serves names its mount in `servers`; the requests carry it.
+@Suite struct OpenAPIServersTests {
+    @Test func aRelativeServerURLPrefixesEveryRequest() throws {
+        let document = try JSONValue.parse(Data(#"""
+            {"openapi": "3.1.0", "servers": [{"url": "/api"}],
+             "paths": {"/health": {"get": {}}, "/flows/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]}}}}
+            """#.utf8))
+        var synthesizer = OpenAPIPlanSynthesizer(document: document, source: "openapi", seed: 1)
+        let plan = try synthesizer.plan()
+        #expect(plan.requests.map(\.endpoint).sorted() == ["GET /api/flows/{id}", "GET /api/health"])
+        let root = try JSONValue.parse(Data(#"{"openapi": "3.1.0", "servers": [{"url": "/"}], "paths": {"/health": {"get": {}}}}"#.utf8))
+        var plain = OpenAPIPlanSynthesizer(document: root, source: "openapi", seed: 1)
+        #expect(try plain.plan().requests.map(\.endpoint) == ["GET /health"])
+    }
+}

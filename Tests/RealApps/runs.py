@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`chaos-test run` on unmodified corpus apps: the table docs/real-apps.md quotes.
 
-    Tests/RealApps/runs.py [--chaos-test PATH] [--duration S] [--json OUT] [APP...]
+    Tests/RealApps/runs.py [--chaos-test PATH] [--duration S] [--json OUT] [--keep] [APP...]
 
 Needs `.ci/realapps` first. For each app (default: the CI subset) it copies the installed
 package into a scratch git repository (so the run injects a copy, never the venv), runs
@@ -111,6 +111,7 @@ def main():
     parser.add_argument("--chaos-test", default=os.environ.get("CHAOS_TEST", os.path.join(REPO, ".build", "debug", "chaos-test")))
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--json")
+    parser.add_argument("--keep", action="store_true", help="keep the copies and their run folders (printed)")
     args = parser.parse_args()
     entries = [e for e in manifest() if (e["name"] in args.apps if args.apps else e.get("ci"))]
     if args.apps and len(entries) != len(args.apps):
@@ -127,7 +128,10 @@ def main():
                 rows.append({"app": entry["name"], "status": "TIMEOUT"})
             print("runs: %s" % json.dumps(rows[-1]), file=sys.stderr, flush=True)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if args.keep:
+            print("runs: kept %s" % scratch, file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
     print("| app | framework | routes | exercised (2xx) | plan 422s | deps found | dependency points | measured | at a dependency call | top fix | tree clean | status |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |")
     for r in rows:
