@@ -125,9 +125,10 @@ struct AnalysisContext {
             path.split(separator: "/").map { $0.hasPrefix("{") && $0.hasSuffix("}") ? "{}" : String($0) }
         }
         let wanted = shape(parts[1])
+        // A leading run-time prefix counts at its default, empty (what scan plans send).
         let matches = routes.filter { route in
             (route.methods.contains(String(parts[0])) || route.methods.contains("ANY"))
-                && shape(Substring(route.path)) == wanted
+                && shape(Substring(route.defaultPrefixPath ?? route.path)) == wanted
         }
         return matches.count == 1 ? matches[0] : nil
     }

@@ -90,6 +90,18 @@ public struct Route: Codable, Sendable, Equatable, Hashable {
 
     /// The endpoint keys (`"<METHOD> <path>"`) this route serves, one per method.
     public var endpointKeys: [String] { methods.map { "\($0) \(path)" } }
+
+    /// The path a plan sends when the only part known at run time is a leading prefix
+    /// (`/{?url_route_prefix}collections` → `/collections`): such prefixes (a root path, a
+    /// mount from configuration) are empty by default. nil when a run-time part sits elsewhere.
+    public var defaultPrefixPath: String? {
+        guard path.contains("{?") else { return path }
+        guard path.hasPrefix("/{?") || path.hasPrefix("{?"), let close = path.firstIndex(of: "}") else { return nil }
+        var rest = String(path[path.index(after: close)...])
+        guard !rest.contains("{?") else { return nil }
+        if !rest.hasPrefix("/") { rest = "/" + rest }
+        return rest
+    }
 }
 
 /// What kind of thing a dependency call talks to.

@@ -14,10 +14,13 @@ public enum ScanPlanSynthesizer {
         let sorted = scan.routes.sorted { ($0.path, $0.methods.joined(separator: ",")) < ($1.path, $1.methods.joined(separator: ",")) }
         // Parameter-free GET pages: what the flows start from.
         let pages = Set(
-            sorted.filter { route in
-                !route.path.contains("{") && (route.methods.contains("GET") || route.methods.contains("ANY"))
-            }.map(\.path))
-        for route in sorted {
+            sorted.filter { $0.methods.contains("GET") || $0.methods.contains("ANY") }.compactMap(\.defaultPrefixPath)
+                .filter { !$0.contains("{") })
+        for scanned in sorted {
+            // A leading run-time prefix is planned at its default, empty; the coverage says
+            // when the app answers 404 to that.
+            var route = scanned
+            if let path = scanned.defaultPrefixPath { route.path = path }
             for method in route.methods {
                 let verb = method == "ANY" ? "GET" : method
                 let key = "\(verb) \(route.path)"

@@ -32,8 +32,15 @@ extension RunPipeline {
     }
 
     /// The app's OpenAPI document when it serves one, else the scanned routes.
-    func synthesizePlan(target: URL, scan: ScanResult, settings: RunSettings) async throws -> LoadPlan {
-        try await phase("plan") { () async throws -> LoadPlan in
+    func synthesizePlan(target: URL, scan all: ScanResult, settings: RunSettings) async throws -> LoadPlan {
+        // The app being run, not every app the folder holds (pygeoapi ships Flask, Starlette
+        // and Django apps side by side, with other paths).
+        var scan = all
+        if let app = try? settings.chooseApp(all) {
+            let routes = all.routes.filter { $0.app == app.id }
+            if !routes.isEmpty { scan.routes = routes }
+        }
+        return try await phase("plan") { () async throws -> LoadPlan in
             // The root document first, then those of the mounts the scan saw (prefect serves its
             // API at /api with its own /api/openapi.json; the root one has no operations).
             for path in Self.openAPICandidates(scan: scan) {

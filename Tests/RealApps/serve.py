@@ -31,7 +31,7 @@ def prepare(entry, workdir):
         os.environ[key] = value.replace("@WORKDIR@", workdir)
 
 
-def load(entry):
+def load(entry, workdir):
     namespace = {"__name__": "__corpus_server__"}
     if entry["framework"] == "django":
         os.environ["DJANGO_SETTINGS_MODULE"] = entry["django_settings"]
@@ -41,6 +41,9 @@ def load(entry):
 
         return get_wsgi_application(), "wsgi"
     exec(compile(entry["load"], "<corpus.json load>", "exec"), namespace)
+    if entry.get("serve_load"):
+        # What the app's own command line does before serving (open a database, read a config).
+        exec(compile(entry["serve_load"].replace("@WORKDIR@", workdir), "<corpus.json serve_load>", "exec"), namespace)
     return namespace["app"], "wsgi" if entry["framework"] == "flask" else "asgi"
 
 
@@ -82,7 +85,7 @@ def main():
     sys.path.insert(0, root)
     os.chdir(workdir)
     sys.path.insert(1, workdir)
-    app, kind = load(entry)
+    app, kind = load(entry, workdir)
     module = sys.modules.get(entry.get("scan_package", ""))
     if module is not None and not os.path.realpath(getattr(module, "__file__", "") or "").startswith(os.path.realpath(root)):
         raise SystemExit("serve: %s was imported from %s, not from the copy in %s" % (module.__name__, module.__file__, root))
