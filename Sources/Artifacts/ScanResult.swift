@@ -198,7 +198,8 @@ public struct DependencyCall: Codable, Sendable, Equatable, Hashable {
         case "botocore": return "AWS (boto3)"
         case "smtplib": return "SMTP server"
         case "httpx", "requests", "aiohttp", "urllib.request": return "HTTP backend (\(library))"
-        case "subprocess", "asyncio" where kind == .subprocess: return "subprocess"
+        case "subprocess": return "subprocess"
+        case "asyncio" where kind == .subprocess: return "subprocess"
         default: return library.isEmpty ? (kind?.rawValue ?? "dependency") : library
         }
     }
