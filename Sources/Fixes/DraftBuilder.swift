@@ -41,8 +41,9 @@ enum DraftBuilder {
                 let method = call.httpMethod?.uppercased() ?? "?"
                 if RecipeWriter.idempotentMethods.contains(method) {
                     draft(
+                        // Unsafe: each retry adds to the worst-case latency.
                         .retryIdempotent, "Retry the idempotent \(method) `\(call.callee)` on transient errors",
-                        at: location, .safe,
+                        at: location, .unsafe,
                         "`\(call.callee)` in \(call.function) fails when its backend drops a connection or times out, and "
                             + "the error reaches the client as a 5xx. The call is a \(method), which is idempotent, so "
                             + "repeating it is safe: up to 3 tries with exponential backoff and jitter (0.1-0.2 s, then "
