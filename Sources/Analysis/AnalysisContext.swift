@@ -72,18 +72,27 @@ struct AnalysisContext {
         firingsByRequest = byRequest
 
         baselinePhase = requests.phaseIndex(named: "baseline")
-        var routeByKey: [String: Route] = [:]
-        var anyMethodByPath: [String: Route] = [:]
-        for route in scan.routes {
-            for key in route.endpointKeys where routeByKey[key] == nil { routeByKey[key] = route }
-            if route.methods.contains("ANY"), anyMethodByPath[route.path] == nil { anyMethodByPath[route.path] = route }
+        // The injected app's routes first: a folder may hold several apps with the same paths
+        // (pygeoapi's Flask and Starlette apps), and a request went to the one that ran.
+        let ofApp = scan.routes.filter { $0.app == config.app }
+        let others = scan.routes.filter { $0.app != config.app }
+        func lookup(_ candidates: [Route]) -> (String) -> Route? {
+            var byKey: [String: Route] = [:]
+            var anyByPath: [String: Route] = [:]
+            for route in candidates {
+                for key in route.endpointKeys where byKey[key] == nil { byKey[key] = route }
+                if route.methods.contains("ANY"), anyByPath[route.path] == nil { anyByPath[route.path] = route }
+            }
+            return { key in
+                let path = key.split(separator: " ", maxSplits: 1).last.map(String.init) ?? key
+                return byKey[key] ?? anyByPath[path] ?? Self.route(matchingShapeOf: key, in: candidates)
+            }
         }
+        let inApp = lookup(ofApp)
+        let elsewhere = lookup(others)
         var routes: [Int: Route] = [:]
         for (index, key) in requests.endpoints.enumerated() {
-            let path = key.split(separator: " ", maxSplits: 1).last.map(String.init) ?? key
-            if let route = routeByKey[key] ?? anyMethodByPath[path] ?? Self.route(matchingShapeOf: key, in: scan.routes) {
-                routes[index] = route
-            }
+            if let route = inApp(key) ?? elsewhere(key) { routes[index] = route }
         }
         self.routes = routes
 

@@ -36,6 +36,14 @@ public struct LoadPlan: Sendable, Equatable {
         self.unsynthesized = unsynthesized
     }
 
+    /// Puts `base` before every request's path (a mount the document did not name).
+    public mutating func prefixPaths(_ base: String) {
+        for index in requests.indices { requests[index].prefixPath(base) }
+        for flow in flows.indices {
+            for step in flows[flow].steps.indices { flows[flow].steps[step].prefixPath(base) }
+        }
+    }
+
     /// Every endpoint key the plan can hit.
     public var endpoints: [String] {
         var seen: [String] = []
@@ -81,7 +89,7 @@ public struct PlanRequest: Sendable, Equatable {
     }
 
     /// Puts `base` (`/api`) before the path, keeping the endpoint key in step.
-    mutating func prefixPath(_ base: String) {
+    public mutating func prefixPath(_ base: String) {
         guard !path.hasPrefix(base + "/"), path != base else { return }
         let renamed = name == "\(method) \(path)"
         path = base + path

@@ -48,10 +48,26 @@ extension RunPipeline {
                     let json = try? JSONDecoder().decode(JSONValue.self, from: document)
                 else { continue }
                 var synthesizer = OpenAPIPlanSynthesizer(document: json, source: "openapi:\(target.absoluteString)\(path)", seed: settings.seed)
-                if let plan = try? synthesizer.plan() { return plan }
+                if var plan = try? synthesizer.plan() {
+                    if let mount = Self.mountMissing(from: plan, scan: scan) { plan.prefixPaths(mount) }
+                    return plan
+                }
             }
             return ScanPlanSynthesizer.plan(from: scan, source: "scan:scan.json")
         }
+    }
+
+    /// The mount the scan puts the document's paths under when the document does not say so:
+    /// prefect's root /openapi.json lists `/flows/` for what it serves at `/api/flows/`. Only
+    /// when most paths match the scan under that mount and few match as written.
+    static func mountMissing(from plan: LoadPlan, scan: ScanResult) -> String? {
+        let scanned = Set(scan.routes.map(\.path))
+        let paths = Set(plan.endpoints.compactMap { $0.split(separator: " ", maxSplits: 1).last.map(String.init) })
+        guard !paths.isEmpty else { return nil }
+        func share(_ prefix: String) -> Double { Double(paths.filter { scanned.contains(prefix + $0) }.count) / Double(paths.count) }
+        guard share("") < 0.2 else { return nil }
+        let mounts = openAPICandidates(scan: scan).dropFirst().map { String($0.dropLast("/openapi.json".count)) }
+        return mounts.first { share($0) >= 0.5 }
     }
 
     /// `/openapi.json`, then `<first segment>/openapi.json` for the first path segments most
