@@ -17,20 +17,6 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def prepare(entry, workdir):
-    """Config files, folders and environment the app needs, all inside its corpus folder."""
-    os.makedirs(workdir, exist_ok=True)
-    for name, content in entry.get("files", {}).items():
-        target = os.path.join(workdir, name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w") as f:
-            f.write(content.replace("@WORKDIR@", workdir))
-    for name in entry.get("mkdirs", []):
-        os.makedirs(os.path.join(workdir, name), exist_ok=True)
-    for key, value in entry.get("env", {}).items():
-        os.environ[key] = value.replace("@WORKDIR@", workdir)
-
-
 def load(entry, workdir):
     namespace = {"__name__": "__corpus_server__"}
     if entry["framework"] == "django":
@@ -79,7 +65,7 @@ def main():
     entry = truth.find_entry(truth.load_manifest(), args.app)
     repo = os.path.dirname(os.path.dirname(HERE))
     workdir = os.path.join(repo, ".corpus", entry["name"])
-    prepare(entry, workdir)
+    truth.prepare(entry, workdir)
     root = os.path.abspath(args.root)
     # The injected copy first; the working folder is the corpus folder (relative config paths).
     sys.path.insert(0, root)

@@ -536,6 +536,21 @@ def find_entry(manifest, name):
     raise SystemExit("truth: no app %r in corpus.json" % name)
 
 
+def prepare(entry, workdir):
+    """Config files the app needs to import, folders and environment, all in its corpus folder
+    (never in the app). serve.py prepares an app the same way."""
+    os.makedirs(workdir, exist_ok=True)
+    for name, content in entry.get("files", {}).items():
+        target = os.path.join(workdir, name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w") as f:
+            f.write(content.replace("@WORKDIR@", workdir))
+    for name in entry.get("mkdirs", []):
+        os.makedirs(os.path.join(workdir, name), exist_ok=True)
+    for key, value in entry.get("env", {}).items():
+        os.environ[key] = value.replace("@WORKDIR@", workdir)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--app", required=True)
@@ -549,18 +564,7 @@ def main():
     entry = find_entry(manifest, args.app)
     repo = os.path.dirname(os.path.dirname(HERE))
     workdir = os.path.abspath(args.workdir or os.path.join(repo, ".corpus", entry["name"]))
-    os.makedirs(workdir, exist_ok=True)
-
-    # Config files the app needs to import, written into its corpus folder (never into the app).
-    for name, content in entry.get("files", {}).items():
-        target = os.path.join(workdir, name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w") as f:
-            f.write(content.replace("@WORKDIR@", workdir))
-    for name in entry.get("mkdirs", []):
-        os.makedirs(os.path.join(workdir, name), exist_ok=True)
-    for key, value in entry.get("env", {}).items():
-        os.environ[key] = value.replace("@WORKDIR@", workdir)
+    prepare(entry, workdir)
     os.chdir(workdir)
     sys.path.insert(0, workdir)
 
