@@ -20,6 +20,13 @@ import Testing
         options.deadline = 30
         options.faultRate = 0.2
         options.injectServices = true
+        if sample == "flask-inventory" {
+            // The sample's plan reaches the supplier only through a flow that first opens a
+            // warehouse with one of 120 codes; codes the baseline used answer 409 in the chaos
+            // phase and end the flow before the supplier call, so on a slow machine no request
+            // reached the supplier under chaos (twice in CI). The same flow with 5,000 codes.
+            options.plan = try Self.supplierPlan().path
+        }
         let outcome = try await RunPipeline(options: options) { _ in }.run()
         let folder = outcome.runFolder
 
@@ -68,6 +75,30 @@ import Testing
         // Both trees byte-identical: no hook, no runtime, no provider/.chaos-test left behind.
         #expect(try Self.tree(copy.root) == before)
         #expect(processes(in: copy.root).isEmpty)
+    }
+
+    /// flask-inventory's stock flow (load-plan.yaml) with enough warehouse codes that a run
+    /// does not run out of new ones.
+    static func supplierPlan() throws -> URL {
+        let codes = (1...5000).map { "W\($0)" }.joined(separator: ", ")
+        let plan = """
+            headers: {Accept: application/json}
+            params:
+              code: [\(codes)]
+              sku: [ABC-0001, ABC-0002, XYZ-1234, QRS-0042]
+            requests:
+              - {name: list-items, method: GET, path: /api/items, weight: 10}
+            flows:
+              - name: stock
+                weight: 90
+                steps:
+                  - {name: warehouse, method: POST, path: /api/warehouses, json: {code: "{code}", name: "Depot {code}"}, extract: {warehouse_id: /id}}
+                  - {name: item, method: POST, path: /api/items, json: {sku: "{sku}", name: "Part {sku}", warehouse_id: "{warehouse_id}", quantity: 5}, extract: {item_id: /id}}
+                  - {name: restock, method: POST, path: "/api/items/{item_id}/restock", json: {quantity: 3}}
+            """
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("supplier-plan-\(UUID().uuidString).yaml")
+        try Data(plan.utf8).write(to: url)
+        return url
     }
 
     @Test func serviceSyntaxTakesInject() throws {
