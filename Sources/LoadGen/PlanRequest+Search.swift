@@ -14,7 +14,7 @@ extension PlanRequest {
         let text = String(decoding: body, as: UTF8.self)
         if let found = linkValue(in: text, template: template, variable: variable) { return .string(found) }
         guard let document = try? JSONValue.parse(Data(body)) else { return nil }
-        return memberValue(in: document, names: memberNames(for: variable, template: template), depth: 0)
+        return memberValue(in: document, names: memberNames(for: variable))
     }
 
     /// The template as a pattern: each `{name}` one path segment, the rest literal; the match
@@ -46,14 +46,14 @@ extension PlanRequest {
     }
 
     /// `item_id` in `/items/{item_id}`: `item_id`, then `id`, `pk`, `uuid`, `slug`, `key`.
-    static func memberNames(for variable: String, template: String) -> [String] {
+    static func memberNames(for variable: String) -> [String] {
         var names = [variable]
         for generic in ["id", "pk", "uuid", "slug", "key", "name"] where !names.contains(generic) { names.append(generic) }
         return names
     }
 
     /// Breadth-first, so a top-level or first-item member wins over one nested deep inside.
-    static func memberValue(in document: JSONValue, names: [String], depth: Int) -> JSONValue? {
+    static func memberValue(in document: JSONValue, names: [String]) -> JSONValue? {
         var level: [JSONValue] = [document]
         for _ in 0..<6 {
             var next: [JSONValue] = []

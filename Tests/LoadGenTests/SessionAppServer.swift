@@ -25,22 +25,7 @@ final class SessionAppServer: @unchecked Sendable {
         process.executableURL = Self.python
         process.arguments = ["-u", script.path]
         process.environment = ["PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let text = String(data: line, encoding: .utf8)?.split(separator: "\n").first, let port = Int(text) else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw TestFailure("session_app.py did not print its port")
-        }
-        self.port = port
+        port = try startReadingPort(process, name: "session_app.py")
     }
 
     var url: URL { URL(string: "http://127.0.0.1:\(port)")! }

@@ -14,22 +14,7 @@ final class TestServer: @unchecked Sendable {
         let script = Bundle.module.url(forResource: "Resources/test_server.py", withExtension: nil)!
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-u", script.path, mode] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let text = String(data: line, encoding: .utf8)?.split(separator: "\n").first, let port = Int(text) else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw TestFailure("test_server.py \(mode) did not print its port")
-        }
-        self.port = port
+        port = try startReadingPort(process, name: "test_server.py \(mode)")
     }
 
     var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
@@ -40,6 +25,27 @@ final class TestServer: @unchecked Sendable {
         }
         process.waitUntilExit()
     }
+}
+
+/// Starts a server that prints its loopback port on its first line and returns that port; a
+/// server that prints none is killed (by PID) and the test fails naming it.
+func startReadingPort(_ process: Process, name: String) throws -> Int {
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var line = Data()
+    while !line.contains(0x0A) {
+        let chunk = output.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        line.append(chunk)
+    }
+    guard let text = String(data: line, encoding: .utf8)?.split(separator: "\n").first, let port = Int(text) else {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        throw TestFailure("\(name) did not print its port")
+    }
+    return port
 }
 
 struct TestFailure: Error, CustomStringConvertible {
